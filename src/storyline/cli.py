@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
-__all__ = ["app", "main"]
+__all__ = ["app", "eval_app", "main", "train_app"]
 
 app = typer.Typer(
     name="storyline",
@@ -26,6 +26,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+eval_app = typer.Typer(help="Score storyline on public labelled data.", no_args_is_help=True)
+train_app = typer.Typer(help="Train the project's own models.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+app.add_typer(train_app, name="train")
 console = Console()
 err_console = Console(stderr=True)
 
@@ -205,7 +209,14 @@ def _register_commands() -> None:
     """Commands of later stages live beside their stage; importing registers them on ``app``."""
     import importlib
 
-    for name in ("cli_reading", "cli_stance", "cli_stories", "cli_web"):
+    for name in (
+        "cli_reading",
+        "cli_claims",
+        "cli_stance",
+        "cli_stories",
+        "cli_dossier",
+        "cli_web",
+    ):
         try:
             importlib.import_module(f"storyline.{name}")
         except ModuleNotFoundError as exc:

@@ -37,7 +37,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DbOption = Annotated[
     str | None,
-    typer.Option("--db", help="Store URL or SQLite path [env: STORYLINE_DB; default: storyline.db]"),
+    typer.Option(
+        "--db", help="Store URL or SQLite path [env: STORYLINE_DB; default: storyline.db]"
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -70,7 +72,9 @@ def open_db(db: str | None = None) -> Any:
 
 
 def fail(message: str, code: int = 1) -> None:
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    err_console.print(
+        f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 
@@ -87,7 +91,9 @@ def print_json(data: Any) -> None:
 def ingest(
     sources: Annotated[
         list[str],
-        typer.Argument(help="Files, folders, globs, URLs, feed URLs, @url-list files, .jsonl, .warc"),
+        typer.Argument(
+            help="Files, folders, globs, URLs, feed URLs, @url-list files, .jsonl, .warc"
+        ),
     ],
     db: DbOption = None,
     manifest: Annotated[
@@ -142,7 +148,10 @@ def list_articles(
     for a in items:
         row = _article_row(a)
         table.add_row(
-            row["id"], row["outlet"] or "—", row["published"] or "—", row["language"] or "?",
+            row["id"],
+            row["outlet"] or "—",
+            row["published"] or "—",
+            row["language"] or "?",
             row["title"] or "—",
         )
     console.print(table)

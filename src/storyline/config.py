@@ -76,7 +76,11 @@ def _user_file() -> Path:
     env = os.environ.get("STORYLINE_CONFIG")
     if env:
         return Path(env)
-    return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "storyline" / "config.toml"
+    return (
+        Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config"))
+        / "storyline"
+        / "config.toml"
+    )
 
 
 def load_options(**overrides: Any) -> Options:

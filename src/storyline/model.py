@@ -74,7 +74,7 @@ def content_id(*parts: str, length: int = 16) -> str:
     return digest[:length]
 
 
-class _StrEnum(str, enum.Enum):
+class _StrEnum(enum.StrEnum):
     def __str__(self) -> str:
         return self.value
 

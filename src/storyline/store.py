@@ -479,9 +479,7 @@ class Store:
                 conn.execute(insert(entities), rows)
 
     def list_entities(self, *, query: str | None = None, limit: int | None = None) -> list[Entity]:
-        stmt = select(entities.c.data).order_by(
-            entities.c.article_count.desc(), entities.c.name
-        )
+        stmt = select(entities.c.data).order_by(entities.c.article_count.desc(), entities.c.name)
         if query:
             stmt = stmt.where(func.lower(entities.c.data).like(f"%{query.lower()}%"))
         if limit is not None:
@@ -648,7 +646,9 @@ class Store:
 
     def get_verdicts(self, story_id: str) -> list[Verdict]:
         with self.engine.connect() as conn:
-            row = conn.execute(select(verdicts.c.data).where(verdicts.c.story_id == story_id)).first()
+            row = conn.execute(
+                select(verdicts.c.data).where(verdicts.c.story_id == story_id)
+            ).first()
         return [Verdict.from_dict(v) for v in json.loads(row[0])] if row else []
 
 

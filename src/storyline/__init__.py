@@ -1,21 +1,13 @@
 """storyline: reconstruct news stories across outlets.
 
-Importing the package is cheap; heavy libraries load inside the functions that need them.
+Importing the package is cheap: names load on first use, and heavy libraries load inside the
+functions that need them, so ``storyline --help`` stays instant.
 """
 
-from storyline.config import Options, load_options
-from storyline.model import (
-    Article,
-    Attribution,
-    Claim,
-    Entity,
-    IngestReport,
-    ReadArticle,
-    Stance,
-    Story,
-    Verdict,
-)
-from storyline.store import Store, open_store
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __all__ = [
     "Article",
@@ -33,3 +25,17 @@ __all__ = [
     "open_store",
 ]
 __version__ = "0.1.0"
+
+_HOME = {
+    "Options": "config",
+    "load_options": "config",
+    "Store": "store",
+    "open_store": "store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        module = importlib.import_module(f"storyline.{_HOME.get(name, 'model')}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'storyline' has no attribute {name!r}")

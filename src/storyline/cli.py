@@ -31,7 +31,7 @@ train_app = typer.Typer(help="Train the project's own models.", no_args_is_help=
 app.add_typer(eval_app, name="eval")
 app.add_typer(train_app, name="train")
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -26,6 +26,7 @@ __all__ = [
     "Attribution",
     "Certainty",
     "Claim",
+    "ClaimGroup",
     "ClaimLink",
     "Entity",
     "Evidence",
@@ -379,6 +380,27 @@ class ClaimLink:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ClaimLink:
+        return _from_dict(cls, data)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """One proposition as several articles state it (or, kind "response", one actor's reply).
+
+    ``representative_claim_id`` is the claim the verdict is about; ``claim_ids`` are every
+    matched claim, across articles, including the representative. ``actor`` names the actor
+    whose response a "response" group collects.
+    """
+
+    id: str
+    story_id: str
+    representative_claim_id: str
+    claim_ids: tuple[str, ...] = ()
+    kind: str = "proposition"
+    actor: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ClaimGroup:
         return _from_dict(cls, data)
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "Polarity",
     "ReadArticle",
     "Sentence",
+    "SourceGroup",
     "SpeakerKind",
     "Stance",
     "StanceLabel",
@@ -346,6 +347,23 @@ class Stance:
 
 
 # --------------------------------------------------------------------------- stories
+
+
+@dataclass(frozen=True, slots=True)
+class SourceGroup:
+    """Articles that count as ONE independent source: copies of one text or one cited origin.
+
+    ``reason`` says why ("near-duplicate, Jaccard 0.91", "same cited origin: CNN");
+    ``origin`` names the shared origin when known (a cited outlet, or the earliest copy's outlet).
+    """
+
+    article_ids: tuple[str, ...]
+    reason: str
+    origin: str | None = None
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SourceGroup:
+        return _from_dict(cls, data)
 
 
 @dataclass(frozen=True, slots=True)

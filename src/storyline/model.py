@@ -300,6 +300,8 @@ class ReadArticle:
     claims: tuple[Claim, ...] = ()
     # Character spans judged to be page furniture (captions, blurbs, "Also read:" lines).
     furniture: tuple[tuple[int, int], ...] = ()
+    # What the reader could not do or changed: skipped language, truncated text, forced splits.
+    notes: tuple[str, ...] = ()
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReadArticle:

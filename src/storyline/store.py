@@ -429,6 +429,7 @@ class Store:
                 "mentions": read.mentions,
                 "claims": read.claims,
                 "furniture": read.furniture,
+                "notes": read.notes,
             }
         )
         with self._lock, self.engine.begin() as conn:

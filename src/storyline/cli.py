@@ -62,7 +62,9 @@ def options(**overrides: Any) -> Any:
     """The layered options with the CLI's global flags applied."""
     from storyline.config import load_options
 
-    return load_options(db=state.db, **overrides)
+    # A command's own --db wins over the global one.
+    overrides["db"] = overrides.get("db") or state.db
+    return load_options(**overrides)
 
 
 def open_db(db: str | None = None) -> Any:

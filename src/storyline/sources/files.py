@@ -1,0 +1,141 @@
+"""Plain-text and HTML files: single files, folders (recursive) and globs.
+
+Folders take files whose suffix says text or HTML (and files with no suffix); dumps in a
+folder (JSONL, WARC) are read as such; anything else in a folder is skipped, while a file
+named explicitly is always tried (and a binary one refused with its reason).
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterator
+from pathlib import Path
+
+from storyline.extract import (
+    ExtractError,
+    article_from_html,
+    article_from_text,
+    decode_bytes,
+    looks_like_html,
+)
+from storyline.sources import Context, Failure, Item
+from storyline.sources.manifest import MANIFEST_NAME, Manifest, ManifestError
+
+__all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "iter_paths", "read_file"]
+
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+_GLOB_CHARS = set("*?[")
+
+
+def iter_paths(spec: str, ctx: Context) -> Iterator[Item]:
+    """Items of a file, a folder (recursive) or a glob pattern."""
+    path = Path(spec)
+    if path.is_dir():
+        yield from _iter_folder(path, ctx)
+    elif path.is_file():
+        yield from _dispatch(path, ctx)
+    elif _GLOB_CHARS & set(spec):
+        matches = sorted(glob.iglob(spec, recursive=True))
+        if not matches:
+            yield spec, Failure("glob matched no files")
+        for match in matches:
+            p = Path(match)
+            yield from _iter_folder(p, ctx) if p.is_dir() else _dispatch(p, ctx)
+    else:
+        yield spec, Failure("no such file or folder")
+
+
+def _iter_folder(folder: Path, ctx: Context) -> Iterator[Item]:
+    found = False
+    # os.walk order is arbitrary; sorted paths make runs (and resumes) reproducible.
+    for p in sorted(folder.rglob("*")):
+        rel = p.relative_to(folder)
+        if any(part.startswith(".") for part in rel.parts) or not p.is_file():
+            continue
+        if p.name == MANIFEST_NAME:
+            continue
+        if not _wanted(p):
+            continue
+        found = True
+        yield from _dispatch(p, ctx)
+    if not found:
+        yield str(folder), Failure("folder holds no text, HTML, JSONL or WARC files")
+
+
+def _wanted(p: Path) -> bool:
+    from storyline.sources import jsonl, warc
+
+    name = p.name.lower()
+    return (
+        name.endswith(TEXT_SUFFIXES + HTML_SUFFIXES + jsonl.SUFFIXES + warc.SUFFIXES)
+        or "." not in name
+    )
+
+
+def _dispatch(p: Path, ctx: Context) -> Iterator[Item]:
+    from storyline.sources import jsonl, warc
+
+    name = p.name.lower()
+    if name.endswith(jsonl.SUFFIXES):
+        yield from jsonl.iter_jsonl(p, ctx)
+    elif name.endswith(warc.SUFFIXES):
+        yield from warc.iter_warc(p, ctx)
+    else:
+        yield read_file(p, ctx)
+
+
+def _manifest_entry(p: Path, ctx: Context) -> dict[str, object] | Failure:
+    if ctx.manifest is not None:
+        entry = ctx.manifest.lookup(p)
+        if entry is not None:
+            return entry
+    folder = p.parent.resolve()
+    if folder not in ctx._folder_manifests:
+        candidate = folder / MANIFEST_NAME
+        manifest = None
+        if candidate.is_file():
+            try:
+                manifest = Manifest.load(candidate)
+            except ManifestError as exc:
+                ctx._folder_manifests[folder] = None
+                return Failure(str(exc))
+        ctx._folder_manifests[folder] = manifest
+    manifest = ctx._folder_manifests[folder]
+    return (manifest.lookup(p) if manifest else None) or {}
+
+
+def read_file(p: Path, ctx: Context) -> Item:
+    """One text or HTML file as one article (or the reason it is not)."""
+    label = str(p)
+    try:
+        size = p.stat().st_size
+        limit = ctx.opts.max_html_bytes
+        if size > limit:
+            # Refused before reading: extraction time and memory grow with page size.
+            return label, Failure(
+                f"file is {size / 1e6:.1f} MB, over max_html_bytes ({limit / 1e6:.1f} MB); refused"
+            )
+        data = p.read_bytes()
+    except OSError as exc:
+        return label, Failure(f"cannot read file: {exc.strerror or exc}")
+    entry = _manifest_entry(p, ctx)
+    if isinstance(entry, Failure):
+        return label, entry
+    try:
+        text, encoding = decode_bytes(data)
+        defaults = dict(entry)
+        if encoding != "utf-8":
+            defaults["encoding"] = encoding
+        if p.name.lower().endswith(HTML_SUFFIXES) or (
+            not p.name.lower().endswith(TEXT_SUFFIXES) and looks_like_html(data)
+        ):
+            url = defaults.pop("url", None)
+            article = article_from_html(
+                text, source=label, url=url, defaults=defaults, max_bytes=limit
+            )
+        else:
+            article = article_from_text(text, source=label, defaults=defaults)
+    except ExtractError as exc:
+        return label, Failure(str(exc))
+    return label, article

@@ -1,0 +1,537 @@
+"""Claim alignment within a story: which claims of different articles state the same thing.
+
+Two signals, combined:
+
+* **claim to claim** — every claim is embedded (all-MiniLM-L6-v2 via :mod:`storyline.embed`);
+  claims of different articles match when they are paraphrases (high cosine) or close and about
+  the same actors (shared entity ids). A claim of opposite polarity that matches is a
+  contradiction of that article's wording.
+* **claim to article** — the stance model reads every other article against the group's
+  representative claim (agree / disagree / discuss / unrelated, with evidence sentences), so an
+  article that supports a claim in words no single sentence of it paraphrases still counts.
+
+Besides propositions, *responses* are aligned: claims that report how an actor answered
+(denied, confirmed, declined to comment, has yet to comment). Two articles that report
+different answers of the same actor contradict each other even when neither claim denies the
+other's words.
+
+Copies (near-duplicate syndication groups) are aligned once, through one representative each,
+so 500 copies of one wire story cost what one article costs. Stance calls per story have a
+budget, and articles whose claims are nowhere near a claim are never sent to the stance model.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+from storyline.model import (
+    Claim,
+    ClaimGroup,
+    ClaimLink,
+    Evidence,
+    Mention,
+    ReadArticle,
+    StanceLabel,
+    content_id,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
+
+__all__ = [
+    "AlignOptions",
+    "Alignment",
+    "StanceModelLike",
+    "align_story",
+    "claim_actors",
+    "copy_representatives",
+    "response_kind",
+]
+
+
+class StanceModelLike(Protocol):
+    def predict(self, claim: str, articles: list[Any]) -> list[Any]: ...
+
+
+Embedder = Callable[[Sequence[str]], "np.ndarray"]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignOptions:
+    # Cosine above which two claims are paraphrases whatever their entities.
+    paraphrase: float = 0.78
+    # Cosine above which two claims match when they also share actors (entity ids).
+    with_entities: float = 0.6
+    # Below this best claim similarity an article is not sent to the stance model at all.
+    related: float = 0.35
+    # Claims shorter than this (in words) are headlines/fragments, not propositions.
+    min_words: int = 5
+    max_claims_per_article: int = 40
+    # Alignment of a very large story runs on its most central representatives only.
+    max_articles: int = 60
+    max_stance_pairs: int = 300
+    # A stance label counts only when its probability reaches this.
+    min_stance_probability: float = 0.4
+
+
+@dataclass(frozen=True, slots=True)
+class Alignment:
+    """The output of :func:`align_story`: claim groups and the links behind them."""
+
+    story_id: str
+    groups: tuple[ClaimGroup, ...] = ()
+    # Group id -> every link behind it (member claims, then stance judgements).
+    links: dict[str, tuple[ClaimLink, ...]] | None = None
+    # Article id -> the representative whose alignment it shares (near-duplicate copies).
+    copies: dict[str, str] | None = None
+    stance_pairs: int = 0
+
+
+# --------------------------------------------------------------------------- responses
+
+_NO_RESPONSE = re.compile(
+    r"\b(?:(?:yet|failed|declined|refused|decline|refuse|unable|not|n't|never|no one|nobody)"
+    r"\W+(?:\w+\W+){0,3}?(?:to\W+)?(?:comment|commented|respond|responded|reply|replied|"
+    r"react|reacted|answer|answered)"
+    r"|no (?:immediate )?(?:comment|response|reply|reaction)"
+    r"|could not be reached|not immediately available"
+    r"|did not (?:immediately )?return"
+    r")\b",
+    re.IGNORECASE,
+)
+_DENIAL = re.compile(
+    r"\b(?:den(?:y|ied|ies|ying|ial)|reject(?:s|ed|ing)?|refut(?:e|es|ed|ing)|dismiss(?:es|ed)?"
+    r"|rebuff(?:s|ed)?|declined|repudiat(?:e|es|ed)|disputed?|called (?:it|the \w+) "
+    r"(?:false|fake|baseless))\b",
+    re.IGNORECASE,
+)
+_CONFIRM = re.compile(
+    r"\b(?:confirm(?:s|ed)?|acknowledg(?:e|es|ed)|admit(?:s|ted)?)\b", re.IGNORECASE
+)
+
+
+def response_kind(claim: Claim) -> str | None:
+    """How an actor answered, if the claim reports an answer: "no-comment", "denied",
+    "confirmed" — or None when the claim is not about a response."""
+    text = claim.text
+    if _NO_RESPONSE.search(text):
+        return "no-comment"
+    verb = (claim.attribution.verb or "").lower()
+    if _DENIAL.search(text) or _DENIAL.fullmatch(verb or "-"):
+        return "denied"
+    if _CONFIRM.search(text) or _CONFIRM.fullmatch(verb or "-"):
+        return "confirmed"
+    return None
+
+
+# --------------------------------------------------------------------------- actors
+
+_GENERIC = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "of",
+        "to",
+        "according",
+        "sources",
+        "source",
+        "officials",
+        "official",
+        "people",
+        "person",
+        "familiar",
+        "with",
+        "matter",
+        "spokesperson",
+        "spokesman",
+        "spokeswoman",
+        "statement",
+        "statements",
+        "report",
+        "reports",
+        "reported",
+        "said",
+        "says",
+        "government",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "in",
+        "by",
+        "from",
+        "on",
+        "at",
+        "as",
+    ]
+)
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^\w ]+", "", text.lower().replace(".", "")).strip()
+
+
+def _stem(word: str) -> str:
+    # "Russian" / "Russia", "Syrian" / "Syria", "Ukrainian" / "Ukraine": demonyms share a stem.
+    w = _norm(word)
+    for suffix in ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "ns", "n", "e", "s"):
+        if len(w) - len(suffix) >= 4 and w.endswith(suffix):
+            return w[: -len(suffix)]
+    return w
+
+
+def _mention_key(m: Mention, part_of: dict[str, str]) -> set[str]:
+    keys = {f"t:{_stem(m.text)}"}
+    if m.entity_id:
+        keys.add(f"e:{m.entity_id}")
+        parent = part_of.get(m.entity_id)
+        if parent:
+            keys.add(f"e:{parent}")
+    return keys
+
+
+def claim_actors(
+    claim: Claim, mentions: Sequence[Mention], part_of: dict[str, str] | None = None
+) -> set[str]:
+    """Keys naming who speaks or acts in a claim: the speaker span's entities, else the
+    entities before the claim's main verb (its subject), widened by ``part_of`` (metonyms)."""
+    part_of = part_of or {}
+    att = claim.attribution
+    keys: set[str] = set()
+    if att.speaker and att.speaker_start is not None and att.speaker_end is not None:
+        for m in mentions:
+            if m.start < att.speaker_end and m.end > att.speaker_start:
+                keys |= _mention_key(m, part_of)
+        if not keys:
+            words = [w for w in _norm(att.speaker).split() if w not in _GENERIC]
+            keys |= {f"t:{_stem(w)}" for w in words}
+    if not keys:
+        # Subject region: mentions in the first part of the claim, before the response cue.
+        cue = _NO_RESPONSE.search(claim.text) or _DENIAL.search(claim.text)
+        limit = claim.start + (cue.start() if cue else max(1, len(claim.text) // 3))
+        for m in mentions:
+            if claim.start <= m.start < limit:
+                keys |= _mention_key(m, part_of)
+    return keys
+
+
+def _entity_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
+    keys = {f"e:{e}" for e in claim.entity_ids}
+    for m in mentions:
+        if claim.start <= m.start and m.end <= claim.end:
+            keys.add(f"e:{m.entity_id}" if m.entity_id else f"t:{_norm(m.text)}")
+    return keys
+
+
+def _person_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
+    """Named people the claim is about (outside its attribution): an article that never
+    mentions them cannot corroborate it."""
+    att = claim.attribution
+    out = set()
+    for m in mentions:
+        if not (claim.start <= m.start and m.end <= claim.end) or m.label != "PERSON":
+            continue
+        in_speaker = att.speaker_start is not None and att.speaker_end is not None
+        if in_speaker and m.start < att.speaker_end and m.end > att.speaker_start:
+            continue
+        out.add(f"e:{m.entity_id}" if m.entity_id else f"t:{_norm(m.text).split()[-1]}")
+    return out
+
+
+def _article_keys(mentions: Sequence[Mention]) -> set[str]:
+    out = set()
+    for m in mentions:
+        if m.entity_id:
+            out.add(f"e:{m.entity_id}")
+        words = _norm(m.text).split()
+        if words:
+            out.add(f"t:{words[-1]}")
+    return out
+
+
+# --------------------------------------------------------------------------- copies
+
+
+def copy_representatives(
+    readings: Sequence[ReadArticle], copy_groups: Iterable[Sequence[str]] = ()
+) -> dict[str, str]:
+    """Article id -> the id of the copy that represents it (itself when it is no copy).
+
+    The representative is the earliest member (published, else fetched, else id order)."""
+    by_id = {r.article.id: r.article for r in readings}
+    rep = {a: a for a in by_id}
+    for group in copy_groups:
+        members = [a for a in group if a in by_id]
+        if len(members) < 2:
+            continue
+        first = min(
+            members,
+            key=lambda a: (
+                by_id[a].published or "\uffff",
+                by_id[a].fetched_at or "\uffff",
+                a,
+            ),
+        )
+        for a in members:
+            rep[a] = first
+    return rep
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+@dataclass(slots=True)
+class _Item:
+    claim: Claim
+    article: str
+    entities: set[str]
+    persons: set[str]
+
+
+def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
+    out = []
+    for c in claims:
+        text = c.text.strip()
+        if len(text.split()) < opts.min_words or text.endswith("?"):
+            continue
+        out.append(c)
+        if len(out) >= opts.max_claims_per_article:
+            break
+    return out
+
+
+def _span_evidence(claim: Claim, score: float) -> tuple[Evidence, ...]:
+    return (Evidence(claim.article_id, claim.start, claim.end, claim.text, round(score, 4)),)
+
+
+def align_story(
+    story_id: str,
+    readings: Sequence[ReadArticle],
+    *,
+    stance_model: StanceModelLike | None = None,
+    embed: Embedder | None = None,
+    copy_groups: Iterable[Sequence[str]] = (),
+    part_of: dict[str, str] | None = None,
+    options: AlignOptions | None = None,
+) -> Alignment:
+    """Group the claims of a story's articles and link every article to every group.
+
+    ``readings`` are the story's articles as read; ``copy_groups`` are near-duplicate groups
+    (aligned once); ``part_of`` maps entity ids to the entity they belong to ("the Kremlin" ->
+    Russia) for matching responses. ``embed`` defaults to :func:`storyline.embed.embed_texts`.
+    """
+    import numpy as np
+
+    opts = options or AlignOptions()
+    part_of = part_of or {}
+    if embed is None:
+        from storyline.embed import embed_texts
+
+        embed = embed_texts
+    rep_of = copy_representatives(readings, copy_groups)
+    reps = [r for r in readings if rep_of[r.article.id] == r.article.id]
+    if len(reps) > opts.max_articles:
+        # Most claims first: the articles that say the most about the story.
+        reps = sorted(reps, key=lambda r: (-len(r.claims), r.article.id))[: opts.max_articles]
+    mentions = {r.article.id: r.mentions for r in reps}
+    article_keys = {r.article.id: _article_keys(r.mentions) for r in reps}
+
+    items: list[_Item] = []
+    for r in reps:
+        for c in _eligible(r.claims, opts):
+            items.append(
+                _Item(
+                    c,
+                    r.article.id,
+                    _entity_keys(c, r.mentions),
+                    _person_keys(c, r.mentions),
+                )
+            )
+    copies = {a: b for a, b in rep_of.items() if a != b}
+    if not items:
+        return Alignment(story_id, links={}, copies=copies)
+
+    vectors = np.asarray(embed([it.claim.text for it in items]), dtype=np.float32)
+    sim = vectors @ vectors.T
+    n = len(items)
+    art = np.array([it.article for it in items])
+
+    def matches(i: int, j: int) -> bool:
+        if art[i] == art[j]:
+            return False
+        s = float(sim[i, j])
+        # A claim about a named person is only matched by an article that names that person.
+        if items[i].persons - article_keys[art[j]] or items[j].persons - article_keys[art[i]]:
+            return s >= 0.9
+        if s >= opts.paraphrase:
+            return True
+        shared = items[i].entities & items[j].entities
+        return s >= opts.with_entities and len(shared) >= 2
+
+    # Greedy grouping around seeds: the claim matched by the most articles seeds first, so
+    # a group is the neighbourhood of one claim and never a transitive chain.
+    neighbours = [[j for j in range(n) if matches(i, j)] for i in range(n)]
+    order = sorted(
+        range(n),
+        key=lambda i: (-len({art[j] for j in neighbours[i]}), items[i].article, i),
+    )
+    assigned = [False] * n
+    groups: list[ClaimGroup] = []
+    links: dict[str, list[ClaimLink]] = {}
+    stance_jobs: list[tuple[int, list[str]]] = []
+    for i in order:
+        if assigned[i]:
+            continue
+        assigned[i] = True
+        members = [i] + [j for j in neighbours[i] if not assigned[j]]
+        for j in members:
+            assigned[j] = True
+        seed = items[i].claim
+        group_id = content_id(story_id, seed.id)
+        groups.append(
+            ClaimGroup(
+                id=group_id,
+                story_id=story_id,
+                representative_claim_id=seed.id,
+                claim_ids=tuple(items[j].claim.id for j in members),
+            )
+        )
+        glinks = links.setdefault(group_id, [])
+        for j in members:
+            c = items[j].claim
+            relation = StanceLabel.AGREE if c.polarity == seed.polarity else StanceLabel.DISAGREE
+            score = 1.0 if j == i else float(sim[i, j])
+            glinks.append(
+                ClaimLink(
+                    seed.id,
+                    items[j].article,
+                    relation,
+                    round(score, 4),
+                    c.id,
+                    _span_evidence(c, score),
+                )
+            )
+        # Articles without a matching claim: ask the stance model if they are near at all.
+        covered = {items[j].article for j in members}
+        candidates = []
+        for r in reps:
+            a = r.article.id
+            if a in covered:
+                continue
+            idx = np.nonzero(art == a)[0]
+            best = float(sim[i, idx].max()) if len(idx) else 0.0
+            if best >= opts.related:
+                candidates.append((best, a))
+        if candidates:
+            stance_jobs.append((i, [a for _, a in sorted(candidates, reverse=True)]))
+    group_of_seed = {g.representative_claim_id: g for g in groups}
+
+    stance_pairs = 0
+    if stance_model is not None and stance_jobs:
+        by_id = {r.article.id: r.article for r in reps}
+        # Spend the budget on the groups most articles share first.
+        stance_jobs.sort(key=lambda job: -len(group_of_seed[items[job[0]].claim.id].claim_ids))
+        for i, cand in stance_jobs:
+            room = opts.max_stance_pairs - stance_pairs
+            if room <= 0:
+                break
+            cand = cand[:room]
+            seed = items[i].claim
+            stances = stance_model.predict(seed.text, [by_id[a] for a in cand])
+            stance_pairs += len(cand)
+            for a, st in zip(cand, stances, strict=True):
+                label = StanceLabel(st.label)
+                p = float(st.probabilities.get(label.value, 0.0)) if st.probabilities else 1.0
+                if label is StanceLabel.UNRELATED or p < opts.min_stance_probability:
+                    continue
+                if label is StanceLabel.AGREE and items[i].persons - article_keys[a]:
+                    # Agreeing about someone it never names: topical, not corroboration.
+                    label = StanceLabel.DISCUSS
+                ev = tuple(
+                    Evidence(a, e.start, e.end, e.text, e.score) for e in (st.evidence or ())
+                )
+                links[group_of_seed[seed.id].id].append(
+                    ClaimLink(seed.id, a, label, round(p, 4), None, ev)
+                )
+
+    resp_groups, resp_links = _align_responses(story_id, items, sim, mentions, part_of)
+    groups.extend(resp_groups)
+    links.update(resp_links)
+    frozen = {k: tuple(v) for k, v in links.items()}
+    return Alignment(story_id, tuple(groups), frozen, copies, stance_pairs)
+
+
+def _align_responses(
+    story_id: str,
+    items: list[_Item],
+    sim: np.ndarray,
+    mentions: dict[str, Sequence[Mention]],
+    part_of: dict[str, str],
+) -> tuple[list[ClaimGroup], dict[str, list[ClaimLink]]]:
+    """Group claims that report one actor's answer on one matter, across articles."""
+    resp = []
+    for k, it in enumerate(items):
+        kind = response_kind(it.claim)
+        if kind is None:
+            continue
+        actors = claim_actors(it.claim, mentions[it.article], part_of)
+        if actors:
+            resp.append((k, kind, actors))
+    groups: list[ClaimGroup] = []
+    links: dict[str, list[ClaimLink]] = {}
+    used: set[int] = set()
+    for a_pos, (k, kind, actors) in enumerate(resp):
+        if k in used:
+            continue
+        members = [(k, kind)]
+        for k2, kind2, actors2 in resp[a_pos + 1 :]:
+            if k2 in used or items[k2].article == items[k].article:
+                continue
+            if not actors & actors2:
+                continue
+            # Same matter: close in meaning, or about the same other actors.
+            others = (items[k].entities & items[k2].entities) - actors - actors2
+            if float(sim[k, k2]) >= 0.45 or len(others) >= 1:
+                members.append((k2, kind2))
+        if len({items[m].article for m, _ in members}) < 2:
+            continue
+        used |= {m for m, _ in members}
+        seed = items[k].claim
+        actor = _actor_label(seed, mentions[items[k].article])
+        gid = content_id(story_id, "response", seed.id)
+        groups.append(
+            ClaimGroup(
+                id=gid,
+                story_id=story_id,
+                representative_claim_id=seed.id,
+                claim_ids=tuple(items[m].claim.id for m, _ in members),
+                kind="response",
+                actor=actor,
+            )
+        )
+        for m, kind2 in members:
+            c = items[m].claim
+            relation = StanceLabel.AGREE if kind2 == kind else StanceLabel.DISAGREE
+            links.setdefault(gid, []).append(
+                ClaimLink(
+                    seed.id,
+                    items[m].article,
+                    relation,
+                    round(float(sim[k, m]), 4),
+                    c.id,
+                    _span_evidence(c, float(sim[k, m])),
+                )
+            )
+    return groups, links
+
+
+def _actor_label(claim: Claim, mentions: Sequence[Mention]) -> str | None:
+    if claim.attribution.speaker:
+        return claim.attribution.speaker
+    inside = [m for m in mentions if claim.start <= m.start and m.end <= claim.end]
+    return inside[0].text if inside else None

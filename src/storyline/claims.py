@@ -1,0 +1,761 @@
+"""Claims: split a parsed article into claim units and say on whose authority each is made.
+
+A claim is a declarative statement of fact or reported fact. Page furniture (captions,
+headings, "Also read:" lines, outlet blurbs), questions and verbless fragments are not claims.
+For every claim the rules below find:
+
+- **attribution**: the speaker (the subject of a reporting verb with a clausal complement, the
+  object of "according to", the author of "a statement made by X", the outlet behind "reports
+  from X"), its kind, the reporting verb, the media outlets cited as origin, and whether the
+  attribution was carried over from an earlier sentence ("It added that...", or a statement
+  about the future right after a reported one: the reporter cannot know it first-hand);
+- **certainty**: speculative (conditionals, "concerns that", predictions) > hedged (may,
+  might, could, reportedly, "it is unknown whether", hedging reporting verbs) > reported
+  (a speaker is named) > asserted (the article's own voice);
+- **polarity**: denied when a denial verb reports it ("denied", "declined", "refused"), when
+  its main clause is negated ("not", "never", "no ...") or when it is a non-event
+  ("has yet to", "no evidence that").
+
+Everything works on a spaCy ``Doc`` of exactly ``article.text`` (token offsets are article
+offsets) with the tagger, parser and NER of an English pipeline. Nothing here imports spaCy:
+the reader passes the parsed doc in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.claims_lexicon import (
+    ANON_HEADS,
+    BLURB,
+    BOILERPLATE_LINE,
+    CAPTION,
+    DENY_VERBS,
+    DOC_NOUNS,
+    HEDGE_ADJ,
+    HEDGE_ADV,
+    HEDGE_MODALS,
+    HEDGE_PHRASES,
+    HEDGE_VERBS,
+    MEDIA_HEADS,
+    MEDIA_NOUNS,
+    NEG_PHRASES,
+    PERSON_NOUNS,
+    REPORTING_VERBS,
+    SPECULATIVE_PHRASES,
+    OutletTable,
+    _words,
+    load_outlets,
+)
+from storyline.model import (
+    Article,
+    Attribution,
+    Certainty,
+    Claim,
+    Polarity,
+    Sentence,
+    SpeakerKind,
+    content_id,
+    normalise_text,
+)
+
+__all__ = ["extract_claims", "furniture_spans", "is_furniture_line"]
+
+# Reporting verbs that report on their own, with a plain object or none ("Apple announced a
+# recall", "officials declined to comment"); the rest need a clausal complement.
+_SPEECH_VERBS = _words(
+    """
+    say tell reveal report claim deny confirm announce warn state allege disclose acknowledge
+    admit insist hint suggest comment respond reply testify tweet express reiterate
+    """
+)
+# Objects that make "express"/"voice" a speech act ("expressed concern over...").
+_EXPRESSED = _words(
+    "concern concerns doubt doubts hope regret support confidence fear fears surprise "
+    "outrage anger condolences belief disappointment optimism scepticism skepticism"
+)
+_CONTENT_VERBS = _words("find show read conclude agree point signal learn")
+_SUBJ = ("nsubj", "nsubjpass", "csubj")
+# Dependents that do not belong to a speaker's name.
+_SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
+# Dependents that carry a separate statement rather than qualify the main one.
+_CORE_CUT = frozenset(("conj", "cc", "advcl", "parataxis", "relcl", "acl"))
+_TERMINAL = tuple(".!?\"”’')…")
+_FUTURE = re.compile(
+    r"\b(?:will|shall|is going to|are going to|is set to|are set to|plans? to|planning to|"
+    r"intends? to|to be delivered)\b",
+    re.IGNORECASE,
+)
+_MAX_HEADING_WORDS = 30
+_CARRY_WINDOW = 3
+
+
+@dataclass
+class _Unit:
+    """A stretch of one sentence within one line of text: the candidate for one claim."""
+
+    sentence_index: int
+    start: int
+    end: int
+    tokens: list[Any]
+    line: str
+
+
+@dataclass
+class _Found:
+    """What the attribution rules found in one unit."""
+
+    speaker: str | None = None
+    kind: SpeakerKind = SpeakerKind.ARTICLE
+    verb: str | None = None
+    outlets: list[str] = field(default_factory=list)
+    start: int | None = None
+    end: int | None = None
+    carried: bool = False
+    verb_token: Any = None
+    content: Any = None
+    pronoun: str | None = None
+
+    def attribution(self) -> Attribution:
+        return Attribution(
+            speaker=self.speaker,
+            kind=self.kind if (self.speaker or self.outlets) else SpeakerKind.ARTICLE,
+            verb=self.verb,
+            cited_outlets=tuple(dict.fromkeys(self.outlets)),
+            speaker_start=self.start,
+            speaker_end=self.end,
+            carried=self.carried,
+        )
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) -> list[Claim]:
+    """The claims of one article, in text order.
+
+    ``doc`` is the spaCy Doc of exactly ``article.text``; ``sentences`` are the reader's
+    sentences with offsets into it. A sentence that spans several lines (headings and
+    captions glued to the lede by the sentence splitter) is cut at line breaks first.
+    """
+    text = article.text
+    outlets = load_outlets()
+    claims: list[Claim] = []
+    history: list[tuple[_Unit, _Found]] = []
+    blurb_lines = _blurb_lines(text, article.outlet)
+    title = normalise_text(article.title) if article.title else None
+    for unit in _units(doc, text, sentences):
+        if not _is_claim(unit, title, blurb_lines):
+            continue
+        found = _attribute(unit, outlets)
+        _carry(unit, found, history)
+        certainty, polarity, cues = _modality(unit, found)
+        claim = Claim(
+            id=content_id(article.id, str(unit.start), str(unit.end)),
+            article_id=article.id,
+            sentence_index=unit.sentence_index,
+            start=unit.start,
+            end=unit.end,
+            text=text[unit.start : unit.end],
+            attribution=found.attribution(),
+            certainty=certainty,
+            polarity=polarity,
+            cues=tuple(dict.fromkeys(cues)),
+        )
+        claims.append(claim)
+        history.append((unit, found))
+    return claims
+
+
+def is_furniture_line(line: str, outlet: str | None = None) -> bool:
+    """True for a line of page furniture: caption, heading, dateline, "Also read:", blurb."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if CAPTION.search(stripped) or BOILERPLATE_LINE.match(stripped) or BLURB.search(stripped):
+        return True
+    if outlet and _starts_with_outlet_self_description(stripped, outlet):
+        return True
+    return _is_heading(stripped)
+
+
+def furniture_spans(text: str, outlet: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of the furniture lines of ``text`` (see :func:`is_furniture_line`)."""
+    spans = []
+    for start, end in _line_bounds(text):
+        if is_furniture_line(text[start:end], outlet):
+            spans.append((start, end))
+    return spans
+
+
+# --------------------------------------------------------------------------- units and furniture
+
+
+def _line_bounds(text: str) -> list[tuple[int, int]]:
+    bounds = []
+    pos = 0
+    for line in text.split("\n"):
+        bounds.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return bounds
+
+
+def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
+    lines = _line_bounds(text)
+    units = []
+    li = 0
+    for sent in sentences:
+        for lo, hi in lines[li:]:
+            if hi < sent.start:
+                li += 1
+                continue
+            if lo >= sent.end:
+                break
+            start, end = max(lo, sent.start), min(hi, sent.end)
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if start >= end:
+                continue
+            span = doc.char_span(start, end, alignment_mode="expand")
+            tokens = list(span) if span is not None else []
+            units.append(_Unit(sent.index, start, end, tokens, text[lo:hi]))
+    return units
+
+
+def _is_heading(line: str) -> bool:
+    if line.endswith(":"):
+        return True
+    words = line.split()
+    return not line.endswith(_TERMINAL) and len(words) <= _MAX_HEADING_WORDS
+
+
+def _starts_with_outlet_self_description(line: str, outlet: str) -> bool:
+    low, name = line.lower(), outlet.lower().strip()
+    return (
+        bool(name)
+        and low.startswith(name)
+        and bool(re.match(r"\s+(?:is|are|aims)\b", low[len(name) :]))
+    )
+
+
+def _blurb_lines(text: str, outlet: str | None) -> set[str]:
+    """Lines that describe the outlet itself; a blurb paragraph is furniture as a whole."""
+    found = set()
+    for start, end in _line_bounds(text):
+        line = text[start:end].strip()
+        if line and (
+            BLURB.search(line) or (outlet and _starts_with_outlet_self_description(line, outlet))
+        ):
+            found.add(line)
+    return found
+
+
+def _is_claim(unit: _Unit, title: str | None, blurb_lines: set[str]) -> bool:
+    line = unit.line.strip()
+    if line in blurb_lines or CAPTION.search(line) or BOILERPLATE_LINE.match(line):
+        return False
+    if _is_heading(line) or (title and normalise_text(line) == title):
+        return False
+    body = unit.tokens
+    if not body:
+        return False
+    tail = [t for t in body if not t.is_punct or t.text == "?"]
+    if tail and tail[-1].text == "?":
+        return False
+    if sum(1 for t in body if t.is_alpha) < 4:
+        return False
+    finite = [t for t in body if t.tag_ in ("VBD", "VBZ", "VBP", "MD")]
+    if not finite:
+        return False
+    root = _root(unit)
+    # An imperative ("Click here to subscribe") has a bare verb and no subject.
+    return not (
+        root.tag_ == "VB"
+        and not any(c.dep_ in _SUBJ or c.dep_ in ("aux", "auxpass") for c in root.children)
+    )
+
+
+def _root(unit: _Unit) -> Any:
+    """The token of the unit whose subtree covers most of it (its syntactic root)."""
+    inside = {t.i for t in unit.tokens}
+    roots = [t for t in unit.tokens if t.head.i == t.i or t.head.i not in inside]
+    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")] or roots
+    return max(verbs, key=lambda t: sum(1 for x in t.subtree if x.i in inside))
+
+
+# --------------------------------------------------------------------------- attribution
+
+
+def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
+    found = _Found()
+    inside = {t.i for t in unit.tokens}
+    root = _root(unit)
+    verb = _reporting_verb(unit, root, inside)
+    if verb is not None:
+        found.verb = verb.text.lower()
+        found.verb_token = verb
+        found.content = _content_of(verb, root)
+        subject = _subject(verb)
+        if subject is not None and subject.i not in inside:
+            # The splitter glued a heading to this line and the parser took the heading as
+            # subject: the part of that subject inside this line is the real one.
+            tops = [
+                t
+                for t in subject.subtree
+                if t.i in inside and t.head.i not in inside and t.i < verb.i and t.pos_ != "PUNCT"
+            ]
+            subject = tops[0] if tops else None
+        if subject is not None:
+            if subject.pos_ == "PRON" and subject.lower_ in ("it", "he", "she", "they"):
+                found.pronoun = subject.lower_
+            elif subject.pos_ != "PRON" or subject.lower_ not in ("there",):
+                _set_speaker(found, subject, inside, outlets)
+        for child in verb.children:
+            # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
+            if child.dep_ in ("dative", "dobj") and child.pos_ == "PROPN":
+                name = _outlet_name(child, inside, outlets)
+                if name:
+                    found.outlets.append(name)
+            if child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and found.speaker is None:
+                        _set_speaker(found, pobj, inside, outlets)
+    _according_to(unit, found, inside, outlets)
+    _statement_by(unit, found, inside, outlets)
+    _citing(unit, found, inside, outlets)
+    if found.content is None:
+        found.content = root
+    return found
+
+
+def _reporting_verb(unit: _Unit, root: Any, inside: set[int]) -> Any:
+    best = None
+    best_depth = 99
+    for tok in unit.tokens:
+        lemma = tok.lemma_.lower()
+        if lemma not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj", "advcl"):
+            continue
+        clausal = any(
+            c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.pos_ == "VERB")
+            for c in tok.children
+        )
+        # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
+        reversed_ = (
+            tok.dep_ in ("parataxis", "ccomp") and tok.head.i in inside and tok.i > tok.head.i
+        )
+        plain = lemma in _SPEECH_VERBS and _speakerlike(_subject(tok))
+        if lemma in ("express", "voice"):
+            plain = any(c.dep_ == "dobj" and c.lemma_.lower() in _EXPRESSED for c in tok.children)
+        if not (clausal or reversed_ or plain):
+            continue
+        # "The data show that...", "Police found that...": content verbs need a speaker.
+        if lemma in _CONTENT_VERBS and not _speakerlike(_subject(tok)):
+            continue
+        depth = _depth(tok, root)
+        if depth < best_depth:
+            best, best_depth = tok, depth
+    return best
+
+
+def _depth(tok: Any, root: Any) -> int:
+    depth = 0
+    while tok.i != root.i and tok.head.i != tok.i and depth < 50:
+        tok = tok.head
+        depth += 1
+    return depth if tok.i == root.i else 50
+
+
+def _subject(verb: Any) -> Any:
+    """The subject of a verb, looking through control ("officials have yet to comment")."""
+    tok = verb
+    for _ in range(4):
+        for child in tok.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+        for child in tok.children:
+            if child.dep_ == "nsubjpass":
+                return child
+        if tok.dep_ in ("xcomp", "conj") and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def _speakerlike(tok: Any) -> bool:
+    if tok is None:
+        return False
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("he", "she", "they", "it", "we", "i")
+    lemma = tok.lemma_.lower()
+    return (
+        tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or tok.pos_ == "PROPN"
+        or lemma in ANON_HEADS
+        or lemma in DOC_NOUNS
+        or lemma in PERSON_NOUNS
+        or lemma in MEDIA_NOUNS
+        or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
+    )
+
+
+def _content_of(verb: Any, root: Any) -> Any:
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            return child
+    if verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i:
+        return verb.head
+    return root
+
+
+def _span_of(head: Any, inside: set[int]) -> tuple[int, int]:
+    """Token index range of a noun phrase: the head with its modifiers, not its clauses."""
+    lo = hi = head.i
+    for child in head.children:
+        if child.dep_ in _SPEAKER_CUT or child.i not in inside:
+            continue
+        sub = [t.i for t in child.subtree if t.i in inside]
+        if sub:
+            lo, hi = min(lo, min(sub)), max(hi, max(sub))
+    return lo, hi
+
+
+def _set_speaker(found: _Found, head: Any, inside: set[int], outlets: OutletTable) -> None:
+    doc = head.doc
+    # "the spokesperson, Adrienne Watson," names a person: the name is the speaker.
+    for child in head.children:
+        if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i in inside:
+            head = child
+            break
+    lemma = head.lemma_.lower()
+    if lemma in DOC_NOUNS or lemma in MEDIA_NOUNS:
+        # "reports from The Wall Street Journal", "a statement by the ministry": its author.
+        for child in head.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of", "in"):
+                for pobj in child.children:
+                    if (
+                        pobj.dep_ == "pobj"
+                        and pobj.i in inside
+                        and _speakerlike(pobj)
+                        and (lemma in MEDIA_NOUNS or child.lower_ != "of" or pobj.pos_ == "PROPN")
+                    ):
+                        _set_speaker(found, pobj, inside, outlets)
+                        return
+        for child in head.children:
+            if child.dep_ == "poss" and _speakerlike(child) and child.pos_ != "PRON":
+                _set_speaker(found, child, inside, outlets)
+                return
+    lo, hi = _span_of(head, inside)
+    span = doc[lo : hi + 1]
+    while len(span) > 1 and (span[-1].is_punct or span[-1].tag_ == "POS"):
+        span = span[:-1]
+    while len(span) > 1 and span[0].is_punct:
+        span = span[1:]
+    found.speaker = span.text
+    found.start, found.end = span.start_char, span.end_char
+    name = _outlet_name(head, inside, outlets, span)
+    if name:
+        found.kind = SpeakerKind.MEDIA
+        found.outlets.append(name)
+        return
+    for child in head.children:
+        if child.dep_ == "poss" and child.i in inside:
+            owner = _outlet_name(child, inside, outlets)
+            if owner:  # "CNN's correspondent said"
+                found.outlets.append(owner)
+    found.kind = _kind_of(head, span)
+
+
+def _kind_of(head: Any, span: Any) -> SpeakerKind:
+    lemma = head.lemma_.lower()
+    if head.pos_ == "PRON":
+        return SpeakerKind.PERSON if head.lower_ in ("he", "she", "i") else SpeakerKind.ORGANISATION
+    has_person = any(t.ent_type_ == "PERSON" for t in span)
+    if lemma in ANON_HEADS and not has_person:
+        return SpeakerKind.ANONYMOUS
+    if lemma in DOC_NOUNS:
+        return SpeakerKind.DOCUMENT
+    if head.ent_type_ == "PERSON" or lemma in PERSON_NOUNS:
+        return SpeakerKind.PERSON
+    return SpeakerKind.ORGANISATION
+
+
+def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = None) -> str | None:
+    """The canonical outlet a noun phrase names, by list or by the shape of its name."""
+    doc = head.doc
+    if span is None:
+        lo, hi = _span_of(head, inside)
+        span = doc[lo : hi + 1]
+    text = span.text.strip()
+    text = re.sub(r"(?:'s|’s|')$", "", text).strip()
+    name = outlets.lookup(text)
+    if name:
+        return name
+    # The entity that covers the head ("The Springfield Gazette") or the head itself.
+    for ent in doc.ents:
+        if ent.start <= head.i < ent.end:
+            name = outlets.lookup(ent.text)
+            if name:
+                return name
+            words = ent.text.split()
+            if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
+                return re.sub(r"^the ", "The ", ent.text)
+    # "the Kommersant newspaper", "Israel's Channel 12 broadcaster".
+    if head.lemma_.lower() in MEDIA_NOUNS:
+        names = [c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"]
+        if names:
+            lo = min(t.i for c in names for t in c.subtree)
+            hi = max(t.i for c in names for t in c.subtree)
+            inner = doc[lo : hi + 1].text
+            return outlets.lookup(inner) or inner
+    return None
+
+
+def _according_to(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
+    toks = unit.tokens
+    for a, b in zip(toks, toks[1:], strict=False):
+        if a.lower_ != "according" or b.lower_ != "to":
+            continue
+        pobj = next((c for c in b.children if c.dep_ == "pobj"), None)
+        if pobj is None:
+            pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
+        if pobj is None or pobj.i not in inside:
+            continue
+        sub = _Found()
+        _set_speaker(sub, pobj, inside, outlets)
+        _merge(found, sub, "according to")
+
+
+def _merge(found: _Found, sub: _Found, verb: str) -> None:
+    """Combine a second source in one sentence: outlets are origins, people are speakers."""
+    found.outlets.extend(sub.outlets)
+    if sub.kind is SpeakerKind.MEDIA and found.speaker is not None:
+        return
+    if found.speaker is None or found.kind is SpeakerKind.MEDIA:
+        found.speaker, found.kind = sub.speaker, sub.kind
+        found.start, found.end = sub.start, sub.end
+        found.pronoun = None
+        if found.verb is None or found.kind is not SpeakerKind.MEDIA:
+            found.verb = found.verb or verb
+
+
+def _statement_by(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
+    """ "in a statement made by X", "in a statement from X": X is the speaker."""
+    for tok in unit.tokens:
+        if tok.lemma_.lower() not in ("statement", "interview", "report", "post", "briefing"):
+            continue
+        if tok.head.lower_ not in ("in", "during") or tok.dep_ != "pobj":
+            continue
+        author = None
+        for child in tok.subtree:
+            if child.dep_ in ("agent", "prep") and child.lower_ in ("by", "from", "with"):
+                author = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if author is not None:
+                    break
+        if author is None or author.i not in inside:
+            continue
+        sub = _Found()
+        _set_speaker(sub, author, inside, outlets)
+        if tok.lemma_.lower() == "interview" and sub.kind is SpeakerKind.MEDIA:
+            found.outlets.extend(sub.outlets)  # "told X in an interview with CNN"
+            continue
+        found.outlets.extend(sub.outlets)
+        if sub.kind is not SpeakerKind.MEDIA or found.speaker is None:
+            found.speaker, found.kind = sub.speaker, sub.kind
+            found.start, found.end = sub.start, sub.end
+            found.pronoun = None
+            found.verb = found.verb or tok.lemma_.lower()
+
+
+def _citing(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
+    """ "CNN reported, citing US officials": the officials speak, CNN is the cited origin."""
+    for tok in unit.tokens:
+        if tok.lower_ not in ("citing", "quoting") or tok.pos_ != "VERB":
+            continue
+        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        if obj is None or obj.i not in inside:
+            continue
+        sub = _Found()
+        _set_speaker(sub, obj, inside, outlets)
+        if sub.kind is SpeakerKind.MEDIA:
+            found.outlets.extend(sub.outlets)
+        elif found.speaker is None or found.kind is SpeakerKind.MEDIA:
+            found.outlets.extend(sub.outlets)
+            found.speaker, found.kind = sub.speaker, sub.kind
+            found.start, found.end = sub.start, sub.end
+            found.verb = found.verb or "citing"
+
+
+# --------------------------------------------------------------------------- carried attribution
+
+
+def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> None:
+    recent = [f for _, f in history[-_CARRY_WINDOW:] if f.speaker]
+    if found.pronoun is not None:
+        want = {
+            "he": (SpeakerKind.PERSON,),
+            "she": (SpeakerKind.PERSON,),
+            "it": (SpeakerKind.ORGANISATION, SpeakerKind.DOCUMENT, SpeakerKind.MEDIA),
+            "they": (SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION, SpeakerKind.PERSON),
+        }[found.pronoun]
+        prev = next((f for f in reversed(recent) if f.kind in want), None)
+        if prev is not None:
+            _copy_from(found, prev)
+            return
+        person = _last_person(unit, history) if found.pronoun in ("he", "she") else None
+        if person is not None:
+            found.speaker, found.start, found.end = person.text, person.start_char, person.end_char
+            found.kind, found.carried = SpeakerKind.PERSON, True
+            return
+        subj = _subject(found.verb_token)
+        found.speaker = subj.text
+        found.start, found.end = subj.idx, subj.idx + len(subj.text)
+        found.kind = _kind_of(subj, [subj])
+        return
+    if found.speaker or found.outlets or found.verb or not recent:
+        return
+    # A statement about the future right after a reported one continues the report: the
+    # reporter cannot know it first-hand.
+    last = [f for _, f in history[-2:] if f.speaker]
+    unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
+    if last and _FUTURE.search(unit_text):
+        _copy_from(found, last[-1])
+
+
+def _copy_from(found: _Found, prev: _Found) -> None:
+    found.speaker, found.kind = prev.speaker, prev.kind
+    found.start, found.end = prev.start, prev.end
+    found.outlets = list(prev.outlets) + found.outlets
+    found.verb = found.verb or prev.verb
+    found.carried = True
+
+
+def _last_person(unit: _Unit, history: list[tuple[_Unit, _Found]]) -> Any:
+    if not unit.tokens:
+        return None
+    doc = unit.tokens[0].doc
+    lo = history[-_CARRY_WINDOW][0].start if len(history) >= _CARRY_WINDOW else 0
+    people = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start_char < unit.start]
+    return people[-1] if people else None
+
+
+# --------------------------------------------------------------------------- certainty, polarity
+
+
+def _core(head: Any, inside: set[int]) -> list[Any]:
+    """The tokens of a clause without its coordinated or subordinate clauses."""
+    out = [head]
+    stack = [c for c in head.children if c.dep_ not in _CORE_CUT]
+    while stack:
+        tok = stack.pop()
+        if tok.i in inside:
+            out.append(tok)
+        stack.extend(c for c in tok.children if c.dep_ not in ("relcl", "acl", "advcl"))
+    return sorted(out, key=lambda t: t.i)
+
+
+def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str]]:
+    inside = {t.i for t in unit.tokens}
+    content = found.content if found.content is not None else _root(unit)
+    core = _core(content, inside)
+    core_ids = {t.i for t in core}
+    doc = unit.tokens[0].doc
+    core_text = " ".join(t.lower_ for t in core)
+    unit_text = doc.text[unit.start : unit.end].lower()
+    hedges: list[str] = []
+    speculative: list[str] = []
+    negations: list[str] = []
+
+    verb = found.verb_token
+    negated = False
+    if verb is not None:
+        lemma = verb.lemma_.lower()
+        if lemma in DENY_VERBS:
+            negated = not negated
+            negations.append(verb.lower_)
+        if lemma in HEDGE_VERBS:
+            hedges.append(verb.lower_)
+        if any(c.dep_ == "neg" for c in verb.children):  # "did not confirm"
+            negated = not negated
+            negations.append("not " + verb.lower_)
+    # Negation of the reported clause itself, through its auxiliaries and control verbs.
+    chain = [content] + [t for t in content.subtree if t.dep_ == "xcomp" and t.i in core_ids]
+    if any(c.dep_ == "neg" for t in chain for c in t.children):
+        negated = not negated
+        negations.append(next(c.lower_ for t in chain for c in t.children if c.dep_ == "neg"))
+    for pat in NEG_PHRASES:
+        m = pat.search(core_text)
+        if m:
+            negated = not negated
+            negations.append(m.group(0))
+            break
+    else:
+        for tok in core:
+            if (
+                tok.lower_ == "no"
+                and tok.dep_ == "det"
+                and tok.head.dep_
+                in (
+                    "nsubj",
+                    "nsubjpass",
+                    "dobj",
+                    "attr",
+                )
+            ):
+                negated = not negated
+                negations.append("no " + tok.head.lower_)
+                break
+
+    for tok in unit.tokens:
+        low = tok.lower_
+        if (
+            (
+                low in HEDGE_ADV
+                and tok.dep_ in ("advmod", "acomp")
+                and (tok.i in core_ids or low not in ("likely", "probably", "maybe"))
+            )
+            or tok.tag_ == "MD"
+            and low in HEDGE_MODALS
+            and tok.i in core_ids
+        ):
+            hedges.append(low)
+        elif low in HEDGE_ADJ and tok.i in core_ids:
+            if tok.dep_ in ("acomp", "attr") or (
+                tok.dep_ == "amod"
+                and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+                and tok.head.head.i == content.i
+            ):
+                hedges.append(low)
+        elif tok.tag_ == "MD" and low == "would" and tok.i in core_ids and verb is None:
+            speculative.append(low)
+    for pat in HEDGE_PHRASES:
+        m = pat.search(unit_text)
+        if m:
+            hedges.append(m.group(0))
+    for pat in SPECULATIVE_PHRASES:
+        m = pat.search(unit_text)
+        if m:
+            speculative.append(m.group(0))
+    if any(
+        c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+        for c in content.children
+    ):
+        speculative.append("if")
+
+    if speculative:
+        certainty = Certainty.SPECULATIVE
+    elif hedges:
+        certainty = Certainty.HEDGED
+    elif found.speaker or found.outlets:
+        certainty = Certainty.REPORTED
+    else:
+        certainty = Certainty.ASSERTED
+    polarity = Polarity.DENIED if negated else Polarity.AFFIRMED
+    return certainty, polarity, speculative + hedges + negations

@@ -52,7 +52,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             head = chunk[pos : m.start() + len(m.group().rstrip())]
             if (
                 _ABBREV.search(chunk[pos : m.start() + 1])
-                and not chunk[m.start() + 1 :].lstrip()[:1] in '"“'
+                and chunk[m.start() + 1 :].lstrip()[:1] not in '"“'
             ):
                 continue
             spans.append((start + pos, start + pos + len(head)))

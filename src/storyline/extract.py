@@ -223,10 +223,12 @@ def _iso_date(value: Any) -> str | None:
 # --------------------------------------------------------------------------- text cleaning
 
 _PHOTO_CREDIT = re.compile(
-    r"(?:\(\s*(?:photo|image|picture|credit|foto)s?\s*(?:by|:|credit:?)[^()]{1,120}\)"
-    r"|(?:photo|image|picture)s?\s*(?:by|:|credit:?)\s+[^.!?]{1,80}\.?"
-    r"|(?:photo|image)\s+credit:?\s+[^.!?]{1,80}\.?)\s*$",
-    re.I,
+    # "(Photo: X)" anywhere at the end, or "Photo by X." / "Image: X" as its own sentence
+    # naming a capitalised credit; "the photo by the river" is prose, not a credit.
+    r"(?:\(\s*(?:[Pp]hoto|[Ii]mage|[Pp]icture|[Cc]redit|[Ff]oto)s?\s*(?:by|:|credit:?)"
+    r"[^()]{1,120}\)"
+    r"|(?:(?<=[.!?”\"’)])\s+|^)(?:Photo|Image|Picture)s?(?:\s+by|\s*:|\s+credit:?)\s+"
+    r"[A-Z@][^.!?]{0,80}\.?)\s*$"
 )
 _CAPTION_START = re.compile(
     r"^(?:\(?\s*(?:photo|image|picture|file photo)s?\s*(?:by|:)|credit:)", re.I
@@ -317,8 +319,15 @@ def _join_drop_caps(c: _Cleaner) -> None:
     while i < len(c.paras) - 1:
         cur, nxt = c.paras[i], c.paras[i + 1]
         if len(cur) == 1 and cur.isupper() and cur.isalpha() and nxt[:1].islower():
+            # "A" and "I" are words too: "A" + "nun said" keeps a space when "nun" is a word
+            # used elsewhere in the text; "I" + "n a recent" ("n" is no word) joins tight.
+            fragment = nxt.split(maxsplit=1)[0].strip(".,;:!?\"'’”")
+            is_word = cur in "AI" and re.search(
+                rf"(?<![\w-]){re.escape(fragment)}(?![\w-])", " ".join(c.paras[i + 2 :])
+            )
+            joined = f"{cur} {nxt}" if is_word else cur + nxt
             c.removed.append(f"split drop cap joined: {cur} + {nxt[:20]}")
-            c.paras[i : i + 2] = [cur + nxt]
+            c.paras[i : i + 2] = [joined]
         i += 1
 
 
@@ -495,6 +504,9 @@ def _html_extract(html: str, url: str | None) -> tuple[str, dict[str, Any]]:
         from trafilatura import baseline
 
         _tree, text, _len = baseline(html)
+        # The baseline takes any text at all; a few words of navigation are no article.
+        if len(text.split()) < 20:
+            text = ""
     return text, meta
 
 
@@ -510,8 +522,9 @@ def article_from_html(
     if max_bytes is not None and len(html) > max_bytes:
         raise ExtractError(_too_big(len(html), max_bytes))
     text, meta = _html_extract(html, url)
-    if not text.strip():
-        raise ExtractError("no article text found in the HTML page")
+    if len(text.split()) < _MIN_HTML_WORDS:
+        # A page whose main text is a menu item or two ("Home") holds no article.
+        raise ExtractError(f"no article text found in the HTML page ({len(text.split())} words)")
     date_source = "metadata" if meta.get("published") else None
     if not meta.get("published"):
         try:
@@ -538,6 +551,9 @@ def article_from_html(
         defaults=defaults,
         extractor="trafilatura",
     )
+
+
+_MIN_HTML_WORDS = 8
 
 
 def _too_big(size: int, limit: int) -> str:

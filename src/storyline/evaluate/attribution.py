@@ -8,9 +8,10 @@ claims by character overlap in the same text, then each attribute is scored:
 * **claims** - detection: a gold claim is found when some predicted claim covers at least half
   of the shorter of the two spans (one-to-one, largest overlap first).
 * **speaker** - positives are claims with a source (the article's own voice is no speaker).
-  A predicted speaker matches when the head word of either span (its last content word, before
-  any post-modifier such as "of ...", "who ...", ", ...") occurs among the other's words,
-  case-insensitively: "Watson" matches "Adrienne Watson", "sources" matches "US intelligence
+  A predicted speaker matches when the gold head word (its last content word, before any
+  post-modifier such as "of ...", "who ...", ", ...") occurs among the predicted speaker's
+  words before its own post-modifier, or the predicted head occurs anywhere in the gold span,
+  case-insensitively (so "Scotland Yard" matches "a representative from Scotland Yard"): "Watson" matches "Adrienne Watson", "sources" matches "US intelligence
   sources", "Reid's representative Jack Ketsoyan" matches "Jack Ketsoyan". Where the gold
   speaker is resolved from a pronoun, the pronoun in the sentence ("he") also matches.
 * **verb** - reporting verb lemmas, compared through their inflections ("said" = "say");
@@ -175,7 +176,7 @@ def speaker_matches(predicted: str | None, gold: Iterable[str | None]) -> bool:
         if not g:
             continue
         g_head = _head(g)
-        if (g_head and g_head in p_words) or (p_head and p_head in set(_core(g))):
+        if (g_head and g_head in p_words) or (p_head and p_head in set(_words(g))):
             return True
     return False
 

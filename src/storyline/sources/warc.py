@@ -51,7 +51,8 @@ def iter_warc(path: Path, ctx: Context) -> Iterator[Item]:
                 done: int | None = None  # last record read to the end
                 try:
                     for record in records:
-                        current = pos + records.get_record_offset()
+                        # warcio keeps the absolute file position of the record start.
+                        current = int(records.offset)
                         item = _record_item(record, f"{label}@{current}", ctx)
                         done = current
                         if item is not None:
@@ -62,9 +63,9 @@ def iter_warc(path: Path, ctx: Context) -> Iterator[Item]:
                     if current is not None and current != done:
                         bad_at = current  # failed inside this record's body
                     else:
-                        # Failed reading the header of the record after ``done``.
-                        start = _find(mapped, marker, pos if done is None else done + 1)
-                        bad_at = start if start is not None else pos
+                        # Failed on the header of the record after ``done``; warcio's offset
+                        # already points at it (the end of ``done``).
+                        bad_at = pos if done is None else max(pos, int(records.offset))
                     yield (
                         f"{label}@{bad_at}",
                         Failure(f"corrupt WARC record: {type(exc).__name__}: {_short(exc)}"),

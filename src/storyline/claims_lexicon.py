@@ -153,7 +153,7 @@ NEG_PHRASES = tuple(
     for p in (
         r"\b(?:has|have|had) yet to\b",
         r"\b(?:is|are|was|were) yet to\b",
-        r"\bno (?:evidence|sign|signs|indication|proof|confirmation|record) (?:that|of)\b",
+        r"\bno (?:evidence|sign|signs|indication|proof|confirmation|record)\b",
         r"\bthere (?:is|was|has been|have been) no\b",
         r"\bfailed to (?:confirm|comment|respond)\b",
     )

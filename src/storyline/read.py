@@ -531,6 +531,7 @@ def read_store(
     *,
     aliases: Any = None,
     embedder: Any = None,
+    options: Any = None,
     batch_size: int = 200,
     limit: int | None = None,
     on_read: Callable[[ReadArticle], None] | None = None,
@@ -549,5 +550,7 @@ def read_store(
         for read in read_articles(batch, reader, on_read=on_read):
             store.put_reading(read, reader=reader.name)
             count += 1
-    entities = resolve_store(store, aliases=aliases, embedder=embedder)
+    entities = resolve_store(
+        store, aliases=aliases, embedder=embedder, options=options, reader_name=reader.name
+    )
     return count, entities

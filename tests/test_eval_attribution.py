@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import shared_data
 from storyline.evaluate.attribution import (
     GoldError,
     align_claims,
@@ -153,6 +154,7 @@ def test_matching_rules() -> None:
     assert speaker_matches("Activists", ["Activists with the Local Coordination Committees"])
     assert not speaker_matches("he", ["Humberto Saballos"])
     assert speaker_matches("Scotland Yard", ["a representative from Scotland Yard"])
+    assert speaker_matches("Secretary of the Interior Dirk Kempthorne", ["Dirk Kempthorne"])
     assert not speaker_matches("representatives of Apple", ["Scotland Yard"])
     assert not speaker_matches("CNN", ["US intelligence sources"])
     assert not speaker_matches(None, ["CNN"])
@@ -188,3 +190,23 @@ def test_real_gold_file_is_consistent() -> None:
             assert d.text[c.start : c.end] == c.sentence
             assert (c.speaker is None) == (c.speaker_kind is SpeakerKind.ARTICLE), c.sentence
             assert c.speaker is None or c.speaker.lower() in d.text.lower()
+
+
+def test_gold_texts_match_the_sources() -> None:
+    """Gold offsets hold only while the source texts (and the ECB+ loader) are unchanged."""
+    import csv
+
+    from storyline.evaluate.ecbplus import load_ecbplus
+
+    docs = {d.doc: d.text for d in load_gold()}
+    with shared_data("fnc1", "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        bodies = {f"fnc1:{r['Body ID']}": r["articleBody"] for r in csv.DictReader(fh)}
+    ecb = {
+        f"ecbplus:{d.doc_id}.xml": d.text
+        for d in load_ecbplus(shared_data("ecbplus", "docs"), topics=set(range(1, 11)))
+    }
+    assert len(docs) == 50
+    assert sum(k.startswith("fnc1:") for k in docs) == 30
+    for doc, text in docs.items():
+        source = bodies if doc.startswith("fnc1:") else ecb
+        assert source[doc] == text, f"{doc}: source text changed; rebuild gold.jsonl"

@@ -8,13 +8,13 @@ claims by character overlap in the same text, then each attribute is scored:
 * **claims** - detection: a gold claim is found when some predicted claim covers at least half
   of the shorter of the two spans (one-to-one, largest overlap first).
 * **speaker** - positives are claims with a source (the article's own voice is no speaker).
-  A predicted speaker matches when the gold head word (its last content word, before any
-  post-modifier such as "of ...", "who ...", ", ...") occurs among the predicted speaker's
-  words before its own post-modifier, or the predicted head occurs anywhere in the gold span,
+  A predicted speaker matches when the head word of one span (its last content word, before
+  any post-modifier such as "of ...", "who ...", ", ...") occurs among the other's words,
   case-insensitively: "Watson" matches "Adrienne Watson", "sources" matches "US intelligence
   sources", "Reid's representative Jack Ketsoyan" matches "Jack Ketsoyan", "Scotland Yard"
-  matches "a representative from Scotland Yard". Where the gold
-  speaker is resolved from a pronoun, the pronoun in the sentence ("he") also matches.
+  matches "a representative from Scotland Yard", "Secretary of the Interior Dirk Kempthorne"
+  matches "Dirk Kempthorne". Where the gold speaker is resolved from a pronoun, the pronoun in
+  the sentence ("he") also matches.
 * **verb** - reporting verb lemmas, compared through their inflections ("said" = "say");
   "according to" is not a verb and counts as none.
 * **cited outlets** - micro-averaged over (claim, outlet) pairs; "The Wall Street Journal" =
@@ -172,7 +172,7 @@ def speaker_matches(predicted: str | None, gold: Iterable[str | None]) -> bool:
     """Whether a predicted speaker names the gold source (head rule in the module doc)."""
     if not predicted:
         return False
-    p_words, p_head = set(_core(predicted)), _head(predicted)
+    p_words, p_head = set(_words(predicted)), _head(predicted)
     for g in gold:
         if not g:
             continue

@@ -357,3 +357,33 @@ def test_serve_refuses_public_bind_without_token(tmp_path: Path) -> None:
     assert r.exit_code == 1
     assert "not a loopback address" in r.output
     assert "Traceback" not in r.output
+
+
+# --------------------------------------------------------------------------- check
+
+
+def test_check_claim_against_a_story(port: tuple[TestClient, Any]) -> None:
+    stance = pytest.importorskip("storyline.stance")
+    c, fx = port
+    model = Path(stance.DEFAULT_MODEL_PATH)
+    if not model.exists():
+        r = c.post("/api/check", json={"claim": "Port workers struck.", "story_id": fx.story_id})
+        assert r.status_code == 503 and "stance model unavailable" in r.json()["error"]
+        pytest.skip(f"no shipped stance model yet ({model})")
+    r = c.post(
+        "/api/check",
+        json={"claim": "Port workers went on strike on Monday.", "story_id": fx.story_id},
+    )
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["claim"] == "Port workers went on strike on Monday."
+    assert data["verdict"] in {"supported", "contested", "disputed", "reported", "unreported"}
+    judged = [e for lab in ("agree", "disagree", "discuss") for e in data[lab]]
+    assert len(judged) + data["unrelated"] + len(data["not_judged"]) == 2
+    assert {e["article_id"] for e in judged} <= {fx.a.id, fx.b.id}
+    assert data["summary"].startswith(data["verdict"])
+    bad = c.post("/api/check", json={"claim": "?!?", "story_id": fx.story_id})
+    assert bad.status_code in (400, 422)
+    assert (
+        c.post("/api/check", json={"claim": "Anything at all", "story_id": "zz"}).status_code == 404
+    )

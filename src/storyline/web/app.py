@@ -164,7 +164,7 @@ async def _plain(send: Any, status: int, text: str) -> None:
 class CheckRequest(BaseModel):
     claim: str = Field(min_length=3, max_length=2000, description="The claim to check")
     story_id: str | None = Field(None, description="Check against this story's articles only")
-    limit: int = Field(20, ge=1, le=200, description="At most this many articles")
+    limit: int = Field(500, ge=1, le=5000, description="At most this many (most recent) articles")
 
 
 class IngestRequest(BaseModel):
@@ -216,7 +216,6 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     env.filters["date"] = _fmt_date
     env.filters["vclass"] = _label_class
     stance_lock = threading.Lock()
-    stance_model: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> Any:
@@ -483,11 +482,22 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
 
     @app.post("/api/check", summary="Check a claim")
     def api_check(body: CheckRequest) -> dict[str, Any]:
-        """Stance of stored articles toward a claim (the same as `storyline check`)."""
+        """Stance of stored articles toward a claim, grouped, with a verdict (`storyline check`).
+
+        Against one story's articles with ``story_id``, else the ``limit`` most recent.
+        """
         try:
-            from storyline.stance import check_claim, load_stance_model
+            from storyline.stance import (
+                StanceError,
+                check_claim,
+                claim_problem,
+                load_stance_model,
+            )
         except ImportError as exc:
             raise HTTPException(501, f"the stance stage is not installed: {exc}") from None
+        problem = claim_problem(body.claim)
+        if problem:
+            raise HTTPException(400, f"claim: {problem}")
         if body.story_id:
             story = store.get_story(body.story_id)
             if story is None:
@@ -497,13 +507,16 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
             articles = store.list_articles(limit=body.limit)
         if not articles:
             raise HTTPException(400, "the store has no articles to check against")
-        with stance_lock:
-            if "model" not in stance_model:
-                stance_model["model"] = load_stance_model(options.stance_model)
-            model = stance_model["model"]
-        result = check_claim(body.claim, articles, model)
-        data = to_dict(result)
-        return data if isinstance(data, dict) else {"result": data}
+        try:
+            with stance_lock:
+                model = load_stance_model(options=options)
+        except (StanceError, OSError) as exc:
+            raise HTTPException(503, f"stance model unavailable: {exc}") from None
+        try:
+            result = check_claim(body.claim, articles, model)
+        except StanceError as exc:
+            raise HTTPException(400, f"claim: {exc}") from None
+        return views.check_payload(result)
 
     @app.post("/api/ingest", summary="Ingest URLs", status_code=202)
     def api_ingest(body: IngestRequest, _: None = Depends(require_write)) -> dict[str, Any]:

@@ -133,44 +133,35 @@ function setupStory() {
 
 // ------------------------------------------------------------------ check page
 
-function pickList(result) {
-  for (const key of ["stances", "results", "articles", "items"]) {
-    if (Array.isArray(result[key])) return result[key];
-  }
-  for (const value of Object.values(result)) {
-    if (Array.isArray(value) && value.length && typeof value[0] === "object") return value;
-  }
-  return [];
-}
+const CHECK_GROUPS = [["agree", "Agree"], ["disagree", "Disagree"], ["discuss", "Discuss without taking a side"]];
 
 function renderCheck(result, box) {
   box.replaceChildren();
-  const items = pickList(result);
-  const summary = result.summary || result.verdict || result.label;
-  if (summary && typeof summary !== "object") box.append(el("p", "status", "Overall: " + summary));
-  if (!items.length) { box.append(el("p", "muted", "No article bears on this claim.")); return; }
-  for (const item of items) {
-    const stance = item.stance || item;
-    const label = stance.label || item.relation || "?";
-    const card = el("div", "res " + label);
-    const head = el("div");
-    head.append(el("span", "badge " + label, label), " ");
-    head.append(el("strong", null, item.outlet || (item.article && item.article.outlet) || ""), " ");
-    const title = item.title || (item.article && item.article.title);
-    const aid = item.article_id || stance.article_id || (item.article && item.article.id);
-    if (aid) {
-      const link = el("a", null, title || aid.slice(0, 10));
-      link.href = "/articles/" + encodeURIComponent(aid);
-      head.append(link);
-    } else if (title) head.append(title);
-    const probs = stance.probabilities || {};
-    if (probs[label] !== undefined) head.append(el("span", "muted", " · " + Math.round(probs[label] * 100) + "%"));
-    card.append(head);
-    if (stance.reason) card.append(el("p", "muted", stance.reason));
-    for (const ev of (stance.evidence || item.evidence || []).slice(0, 3)) {
-      card.append(el("blockquote", null, ev.text));
+  const head = el("div", "card check-summary");
+  head.append(el("span", "chip verdict-" + result.verdict, result.verdict), " ", el("span", null, result.summary));
+  box.append(head);
+  for (const [label, title] of CHECK_GROUPS) {
+    const items = result[label] || [];
+    if (!items.length) continue;
+    box.append(el("h2", null, title + " (" + items.length + ")"));
+    for (const item of items) {
+      const card = el("div", "res " + label);
+      const line = el("div");
+      line.append(el("span", "badge " + label, label + " " + Math.round(item.probability * 100) + "%"), " ");
+      line.append(el("strong", null, item.outlet || "unknown outlet"), " ");
+      line.append(el("span", "muted", (item.published || "no date").slice(0, 10) + " · "));
+      const link = el("a", null, item.title || item.article_id.slice(0, 10));
+      link.href = "/articles/" + encodeURIComponent(item.article_id);
+      line.append(link);
+      card.append(line);
+      for (const ev of (item.evidence || []).slice(0, 2)) card.append(el("blockquote", null, ev.text));
+      box.append(card);
     }
-    box.append(card);
+  }
+  if (result.not_judged && result.not_judged.length) {
+    const list = el("ul", "muted small");
+    for (const n of result.not_judged) list.append(el("li", null, n.article_id.slice(0, 10) + ": " + n.reason));
+    box.append(el("h2", null, "Not judged (" + result.not_judged.length + ")"), list);
   }
 }
 
@@ -187,7 +178,7 @@ function setupCheck() {
     const payload = {
       claim: document.getElementById("claim").value,
       story_id: document.getElementById("story_id").value || null,
-      limit: parseInt(document.getElementById("limit").value, 10) || 20,
+      limit: parseInt(document.getElementById("limit").value, 10) || 500,
     };
     try {
       const result = await api("/api/check", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(payload) });

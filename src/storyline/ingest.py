@@ -76,31 +76,35 @@ def ingest_items(
     from storyline.sources import Failure, MetaUpdate, Notice
 
     outcomes: list[IngestOutcome] = []
-    batch: list[Article] = []
-
-    def emit(outcome: IngestOutcome) -> None:
-        outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
+    # Outcomes are reported in input order: failures wait for the articles before them.
+    pending: list[Article | IngestOutcome] = []
+    n_articles = 0
 
     def flush() -> None:
-        for outcome in _store_batch(store, batch):
-            emit(outcome)
-        batch.clear()
+        nonlocal n_articles
+        stored = iter(_store_batch(store, [p for p in pending if isinstance(p, Article)]))
+        for p in pending:
+            outcome = next(stored) if isinstance(p, Article) else p
+            outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        pending.clear()
+        n_articles = 0
 
     for label, item in items:
         if isinstance(item, Article):
-            batch.append(item)
-            if len(batch) >= max(1, batch_size):
-                flush()
+            pending.append(item)
+            n_articles += 1
         elif isinstance(item, Failure):
-            emit(IngestOutcome(label, IngestStatus.FAILED, None, item.reason))
+            pending.append(IngestOutcome(label, IngestStatus.FAILED, None, item.reason))
         elif isinstance(item, Notice):
-            emit(IngestOutcome(label, IngestStatus.DUPLICATE, None, item.reason))
+            pending.append(IngestOutcome(label, IngestStatus.DUPLICATE, None, item.reason))
         elif isinstance(item, MetaUpdate):
             # Only once everything before it is stored: a crash must not skip those items.
             flush()
             store.set_meta(item.key, item.value)
+        if n_articles >= max(1, batch_size) or len(pending) >= 4 * max(1, batch_size):
+            flush()
     flush()
     return outcomes
 

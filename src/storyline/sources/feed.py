@@ -22,7 +22,9 @@ __all__ = ["iter_feed"]
 def iter_feed(url: str, fetched: Fetched, ctx: Context) -> Iterator[Item]:
     import feedparser
 
-    parsed = feedparser.parse(fetched.content)
+    # No HTML from a feed is ever rendered (items become plain text), so feedparser's costly
+    # sanitising is skipped: it takes three quarters of the time on a 10,000-item feed.
+    parsed = feedparser.parse(fetched.content, sanitize_html=False, resolve_relative_uris=False)
     entries = parsed.get("entries") or []
     if not entries:
         if parsed.get("bozo"):

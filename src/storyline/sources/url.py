@@ -99,6 +99,8 @@ def fetch(url: str, ctx: Context, headers: dict[str, str] | None = None) -> Fetc
         check_url(current, opts.allow_private_urls)
         try:
             with client.stream("GET", current, headers=headers or {}) as resp:
+                if resp.status_code == 304:
+                    return Fetched(current, 304, b"", headers=_cache_headers(resp))
                 if resp.is_redirect:
                     location = resp.headers.get("location")
                     if not location:
@@ -109,8 +111,6 @@ def fetch(url: str, ctx: Context, headers: dict[str, str] | None = None) -> Fetc
                     seen.append(target)
                     current = target
                     continue
-                if resp.status_code == 304:
-                    return Fetched(current, 304, b"", headers=_cache_headers(resp))
                 if resp.status_code >= 400:
                     raise FetchError(f"HTTP {resp.status_code} {resp.reason_phrase}".strip())
                 return _read_body(resp, current, opts.fetch_max_bytes, deadline)

@@ -424,7 +424,8 @@ def align_story(
             if a in covered:
                 continue
             idx = np.nonzero(art == a)[0]
-            best = float(sim[i, idx].max()) if len(idx) else 0.0
+            # An article with no claim of its own is left to the stance model to judge.
+            best = float(sim[i, idx].max()) if len(idx) else 1.0
             if best >= opts.related:
                 candidates.append((best, a))
         if candidates:

@@ -1,0 +1,151 @@
+"""Claim alignment on invented stories (hand-built readings, the real embedding model)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import pytest
+
+from storyfakes import BLAST_A, ENTS, KeywordStance, blast_readings, reading
+from storyline.align import AlignOptions, align_story, claim_actors, response_kind
+from storyline.model import Attribution, Claim, Polarity, StanceLabel
+
+
+def _claim(text: str, **kw) -> Claim:
+    return Claim(id="c", article_id="a", sentence_index=0, start=0, end=len(text), text=text, **kw)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("The ministry has yet to comment on the report.", "no-comment"),
+        ("A spokesman declined to comment.", "no-comment"),
+        ("The company did not respond to requests for comment.", "no-comment"),
+        ("Officials could not be reached on Sunday.", "no-comment"),
+        ("The Kremlin denied that troops had crossed the border.", "denied"),
+        ("The club rejected the claims as baseless.", "denied"),
+        ("The ministry confirmed that two ships had docked.", "confirmed"),
+        ("The storm killed four people in the valley.", None),
+    ],
+)
+def test_response_kind(text: str, kind: str | None) -> None:
+    assert response_kind(_claim(text)) == kind
+
+
+def test_claim_actors_uses_speaker_then_subject_and_part_of() -> None:
+    r = blast_readings()[1]
+    no_comment = next(c for c in r.claims if "yet to comment" in c.text)
+    assert "e:e-helio" in claim_actors(no_comment, r.mentions)
+    spoke = dataclasses.replace(
+        no_comment,
+        attribution=Attribution(
+            speaker="Heliotrope Industries",
+            speaker_start=no_comment.start,
+            speaker_end=no_comment.start + 21,
+        ),
+    )
+    assert "e:parent" in claim_actors(spoke, r.mentions, {"e-helio": "parent"})
+
+
+def test_paraphrases_across_articles_form_one_group() -> None:
+    readings = blast_readings()
+    al = align_story("s1", readings)
+    by_seed = {g.representative_claim_id: g for g in al.groups if g.kind == "proposition"}
+    casualty = [g for g in by_seed.values() if len(g.claim_ids) == 2]
+    assert len(casualty) == 1, [g.claim_ids for g in al.groups]
+    texts = {c.text for r in readings for c in r.claims if c.id in casualty[0].claim_ids}
+    assert all("killed" in t for t in texts)
+    links = al.links[casualty[0].id]
+    assert {lk.article_id for lk in links} == {"art-a", "art-b"}
+    assert all(lk.relation is StanceLabel.AGREE and lk.evidence for lk in links)
+    # Every link names the exact span it rests on.
+    for lk in links:
+        ev = lk.evidence[0]
+        text = next(r.article.text for r in readings if r.article.id == lk.article_id)
+        assert text[ev.start : ev.end] == ev.text
+
+
+def test_different_answers_of_one_actor_form_a_response_group() -> None:
+    al = align_story("s1", blast_readings())
+    responses = [g for g in al.groups if g.kind == "response"]
+    assert len(responses) == 1
+    rel = {lk.article_id: lk.relation for lk in al.links[responses[0].id]}
+    assert len(rel) == 2 and StanceLabel.DISAGREE in rel.values()
+
+
+def test_unrelated_claims_do_not_match() -> None:
+    al = align_story("s1", blast_readings())
+    for g in al.groups:
+        if g.kind == "proposition" and len(g.claim_ids) > 1:
+            assert "Mara Quell" not in " ".join(g.claim_ids)
+    mayor = [g for g in al.groups if len(g.claim_ids) == 1]
+    assert len(mayor) >= 3
+
+
+def test_stance_model_links_articles_without_a_matching_claim() -> None:
+    readings = blast_readings()
+    denial = reading(
+        "art-c",
+        "Reports that workers died at the Norvale chemical plant are false, the union said.",
+        outlet="Union Voice",
+        entities=ENTS,
+    )
+    stance = KeywordStance()
+    al = align_story("s1", [*readings, denial], stance_model=stance)
+    assert stance.pairs > 0
+    c_links = [lk for lks in al.links.values() for lk in lks if lk.article_id == "art-c"]
+    assert any(lk.relation is StanceLabel.DISAGREE and lk.target_claim_id is None for lk in c_links)
+
+
+def test_claim_about_a_person_needs_an_article_naming_them() -> None:
+    readings = blast_readings()
+    other = reading(
+        "art-d",
+        "Plant managers approved the overfilling of the storage tanks, the report said.",
+        outlet="Other",
+        claims={
+            "Plant managers approved the overfilling of the storage tanks, the report said.": {}
+        },
+    )
+    al = align_story("s1", [readings[0], other], stance_model=KeywordStance())
+    quell = next(c for c in readings[0].claims if "Mara Quell" in c.text)
+    group = next(g for g in al.groups if quell.id in g.claim_ids)
+    agree = [lk for lk in al.links[group.id] if lk.article_id == "art-d"]
+    assert all(lk.relation is not StanceLabel.AGREE for lk in agree)
+
+
+def test_copies_are_aligned_once_and_fast() -> None:
+    base = blast_readings()
+    copies = [
+        dataclasses.replace(base[0], article=dataclasses.replace(base[0].article, id=f"copy{i}"))
+        for i in range(500)
+    ]
+    stance = KeywordStance()
+    t0 = time.perf_counter()
+    al = align_story(
+        "s1",
+        [*copies, base[1]],
+        stance_model=stance,
+        copy_groups=[[c.article.id for c in copies]],
+    )
+    elapsed = time.perf_counter() - t0
+    assert len(al.copies) == 499
+    assert stance.pairs < 20
+    assert elapsed < 30
+
+
+def test_empty_and_one_article_stories() -> None:
+    assert align_story("s0", []).groups == ()
+    one = align_story("s1", blast_readings()[:1], stance_model=KeywordStance())
+    assert all(len(g.claim_ids) == 1 for g in one.groups)
+    assert one.stance_pairs == 0
+
+
+def test_budget_caps_stance_calls() -> None:
+    stance = KeywordStance()
+    readings = blast_readings()
+    align_story("s1", readings, stance_model=stance, options=AlignOptions(max_stance_pairs=1))
+    assert stance.pairs <= 1
+    assert BLAST_A  # the fixture text is what the claims point into
+    assert Polarity.DENIED in {c.polarity for r in readings for c in r.claims}

@@ -183,6 +183,36 @@ def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("CNN",)
 
 
+def test_quotation_after_an_attributed_claim_keeps_its_speaker(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        'A county fire spokeswoman said: "The barn burned down within an hour."\n\n'
+        '"Nobody was inside at the time."',
+    )
+    assert len(claims) == 2
+    assert claims[1].attribution.speaker == "A county fire spokeswoman"
+    assert claims[1].attribution.kind is SpeakerKind.ANONYMOUS  # an unnamed spokesperson
+    assert claims[1].attribution.carried
+
+
+def test_any_subject_of_say_speaks(nlp: Any) -> None:
+    c = one(nlp, "The district office says in a release that the jury reached a verdict.")
+    assert c.attribution.speaker == "The district office"
+    assert c.attribution.verb == "says"
+
+
+def test_unnamed_media_speak_as_media(nlp: Any) -> None:
+    c = one(nlp, "Local media reported that the mayor had resigned.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.speaker == "Local media"
+
+
+def test_agency_that_is_not_a_news_agency(nlp: Any) -> None:
+    c = one(nlp, "The International Atomic Energy Agency said the reactor was safe.")
+    assert c.attribution.kind is SpeakerKind.ORGANISATION
+    assert c.attribution.cited_outlets == ()
+
+
 def test_own_voice_has_no_speaker(nlp: Any) -> None:
     c = one(nlp, "The river flooded three villages on Tuesday.")
     assert c.attribution.speaker is None
@@ -244,7 +274,7 @@ def test_potential_as_a_noun_modifier_off_the_main_clause_does_not_hedge(nlp: An
         ("The minister denied that she had received any payment.", "denied"),
         ("The airline has yet to respond to requests for comment.", "has yet to"),
         ("There is no evidence that the water was contaminated.", "no evidence"),
-        ("The bank did not confirm the layoffs.", "not"),
+        ("The bank did not confirm the layoffs.", "not confirm"),
         ("The plane never reached its destination.", "never"),
         ("Officials declined to comment on the investigation.", "declined"),
         ("The shipment has not yet been delivered, according to port officials.", "not"),
@@ -253,7 +283,7 @@ def test_potential_as_a_noun_modifier_off_the_main_clause_does_not_hedge(nlp: An
 def test_denied(nlp: Any, text: str, cue: str) -> None:
     c = one(nlp, text)
     assert c.polarity is Polarity.DENIED
-    assert cue in c.cues
+    assert any(cue in found for found in c.cues), c.cues
 
 
 def test_negation_in_a_coordinated_clause_does_not_deny_the_claim(nlp: Any) -> None:

@@ -77,6 +77,14 @@ _EXPRESSED = _words(
     "concern concerns doubt doubts hope regret support confidence fear fears surprise "
     "outrage anger condolences belief disappointment optimism scepticism skepticism"
 )
+# Verbs that make whatever noun is their subject a speaker ("the office says...").
+_STRONG_SPEECH = _words(
+    "say tell claim deny announce confirm state report reveal allege insist admit acknowledge "
+    "disclose testify tweet reiterate warn"
+)
+_NOMINAL = ("NOUN", "PROPN", "PRON")
+_QUOTE_OPEN = ("“", '"', "‘", "'", "«")
+_SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
 _CONTENT_VERBS = _words("find show read conclude agree point signal learn")
 _DOUBTED = _words("alleged purported suspected unconfirmed rumoured rumored unverified")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
@@ -354,7 +362,11 @@ def _reporting_verb(unit: _Unit, root: Any, inside: set[int]) -> Any:
         reversed_ = (
             tok.dep_ in ("parataxis", "ccomp") and tok.head.i in inside and tok.i > tok.head.i
         )
-        plain = lemma in _SPEECH_VERBS and _speakerlike(_subject(tok))
+        subject = _subject(tok)
+        plain = lemma in _SPEECH_VERBS and (
+            _speakerlike(subject)
+            or (lemma in _STRONG_SPEECH and subject is not None and subject.pos_ in _NOMINAL)
+        )
         if lemma in ("express", "voice"):
             plain = any(c.dep_ == "dobj" and c.lemma_.lower() in _EXPRESSED for c in tok.children)
         if not (clausal or reversed_ or plain):
@@ -492,6 +504,8 @@ def _kind_of(head: Any, span: Any) -> SpeakerKind:
         return SpeakerKind.ANONYMOUS
     if lemma in DOC_NOUNS:
         return SpeakerKind.DOCUMENT
+    if MEDIA_NOUNS & {lemma, head.lower_}:  # "British media", "the newspaper"
+        return SpeakerKind.MEDIA
     if head.ent_type_ == "PERSON" or lemma in PERSON_NOUNS:
         return SpeakerKind.PERSON
     return SpeakerKind.ORGANISATION
@@ -559,7 +573,7 @@ def _merge(found: _Found, sub: _Found, verb: str) -> None:
 def _statement_by(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
     """ "in a statement made by X", "in a statement from X": X is the speaker."""
     for tok in unit.tokens:
-        if tok.lemma_.lower() not in ("statement", "interview", "report", "post", "briefing"):
+        if tok.lemma_.lower() not in _SPOKEN_IN:
             continue
         if tok.head.lower_ not in ("in", "during") or tok.dep_ != "pobj":
             continue
@@ -631,10 +645,14 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
         return
     if found.speaker or found.outlets or found.verb or not recent:
         return
+    unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
+    # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
+    if unit_text.startswith(_QUOTE_OPEN) and history[-1][1] is recent[-1]:
+        _copy_from(found, recent[-1])
+        return
     # A statement about the future right after a reported one continues the report: the
     # reporter cannot know it first-hand.
     last = [f for _, f in history[-2:] if f.speaker]
-    unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
     if last and _FUTURE.search(unit_text):
         _copy_from(found, last[-1])
 
@@ -697,6 +715,8 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
             negations.append("not " + verb.lower_)
     # Negation of the reported clause itself, through its auxiliaries and control verbs.
     chain = [content] + [t for t in content.subtree if t.dep_ == "xcomp" and t.i in core_ids]
+    if verb is not None:  # its own "not" is counted above
+        chain = [t for t in chain if t.i != verb.i]
     if any(c.dep_ == "neg" for t in chain for c in t.children):
         negated = not negated
         negations.append(next(c.lower_ for t in chain for c in t.children if c.dep_ == "neg"))

@@ -65,6 +65,7 @@ ANON_HEADS = _words(
     """
     source official intelligence person people insider diplomat aide adviser advisor
     investigator authority analyst observer witness expert member employee staffer
+    spokesman spokeswoman spokesperson officer
     """
 )
 
@@ -80,8 +81,8 @@ DOC_NOUNS = _words(
 # Heads of role nouns that name a person without a name ("the spokesman said").
 PERSON_NOUNS = _words(
     """
-    man woman boy girl spokesman spokeswoman spokesperson minister president chief director
-    secretary governor mayor senator lawmaker officer sheriff judge lawyer attorney wife husband
+    man woman boy girl minister president chief director
+    secretary governor mayor senator lawmaker sheriff judge lawyer attorney wife husband
     mother father son daughter friend neighbour neighbor victim suspect doctor teacher
     ambassador commander general ceo founder chairman chairwoman leader representative
     """
@@ -91,7 +92,7 @@ PERSON_NOUNS = _words(
 MEDIA_HEADS = _words(
     """
     Times Post Journal News Herald Tribune Gazette Telegraph Guardian Chronicle Observer
-    Daily Magazine Radio TV Television Broadcasting Press Agency Wire Newspaper Newswire
+    Daily Magazine Radio TV Television Broadcasting Press Wire Newspaper Newswire
     Courier Examiner Inquirer Sentinel Dispatch Bulletin Register Mercury Star-Ledger
     """
 )
@@ -99,8 +100,8 @@ MEDIA_HEADS = _words(
 # "the X newspaper", "the X news agency": the common noun that marks a media outlet.
 MEDIA_NOUNS = _words(
     """
-    newspaper daily tabloid broadsheet magazine broadcaster channel network agency website
-    outlet paper weekly radio station
+    newspaper daily tabloid broadsheet magazine broadcaster website outlet paper weekly media
+    press
     """
 )
 

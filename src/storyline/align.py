@@ -198,8 +198,8 @@ def _mention_key(m: Mention, part_of: dict[str, str]) -> set[str]:
 def claim_actors(
     claim: Claim, mentions: Sequence[Mention], part_of: dict[str, str] | None = None
 ) -> set[str]:
-    """Keys naming who speaks or acts in a claim: the speaker span's entities, else the
-    entities before the claim's main verb (its subject), widened by ``part_of`` (metonyms)."""
+    """Keys naming who speaks or acts in a claim: the speaker span's entities and the
+    entities before the response cue (its subject), widened by ``part_of`` (metonyms)."""
     part_of = part_of or {}
     att = claim.attribution
     keys: set[str] = set()
@@ -210,13 +210,13 @@ def claim_actors(
         if not keys:
             words = [w for w in _norm(att.speaker).split() if w not in _GENERIC]
             keys |= {f"t:{_stem(w)}" for w in words}
-    if not keys:
-        # Subject region: mentions in the first part of the claim, before the response cue.
-        cue = _NO_RESPONSE.search(claim.text) or _DENIAL.search(claim.text)
-        limit = claim.start + (cue.start() if cue else max(1, len(claim.text) // 3))
-        for m in mentions:
-            if claim.start <= m.start < limit:
-                keys |= _mention_key(m, part_of)
+    # Subject region: mentions before the response cue ("Russia declined ... in a statement
+    # by the Kremlin" is Russia's answer as much as the Kremlin's).
+    cue = _NO_RESPONSE.search(claim.text) or _DENIAL.search(claim.text)
+    limit = claim.start + (cue.start() if cue else max(1, len(claim.text) // 3))
+    for m in mentions:
+        if claim.start <= m.start < limit:
+            keys |= _mention_key(m, part_of)
     return keys
 
 

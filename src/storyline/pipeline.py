@@ -86,6 +86,8 @@ def update_story(
 
     articles = store.get_articles(story.article_ids)
     readings = _readings(store, articles)
+    if part_of is None:
+        part_of = _part_of(store)
     # Copies are aligned once; cited-origin groups only limit independence.
     copies = [g.article_ids for g in syndication_groups(articles)]
     origins = [g.article_ids for g in syndication_groups(articles, readings)]

@@ -321,7 +321,7 @@ def _judge(
     labels: dict[str, list[str]] = {}
     for key, members in report_groups.items():
         for a in members:
-            for okey, label in _origin_keys(ctx, a, support[a]):
+            for okey, label in _origin_keys(ctx, a, support[a], lead=len(report_groups) > 1):
                 if label:
                     labels.setdefault(key, []).append(label)
                 if okey in key_owner:
@@ -447,7 +447,7 @@ def _answer(ctx: _Context, link: ClaimLink) -> str:
 
 
 def _origin_keys(
-    ctx: _Context, article_id: str, links: Sequence[ClaimLink]
+    ctx: _Context, article_id: str, links: Sequence[ClaimLink], *, lead: bool = True
 ) -> list[tuple[str, str | None]]:
     """The origins an article's report rests on: its matched claims' attribution, or, for a
     claim in the article's own voice, the attribution the article leads with."""
@@ -456,7 +456,7 @@ def _origin_keys(
         return []
     claims = [ctx.claims[lk.target_claim_id] for lk in links if lk.target_claim_id in ctx.claims]
     sourced = [c for c in claims if _attributed(c)]
-    if not sourced:
+    if not sourced and lead:
         # A news story states its sourcing up front and then speaks in its own voice.
         sourced = [c for c in reading.claims[:6] if _attributed(c)][:1]
     out: list[tuple[str, str | None]] = []

@@ -1,0 +1,244 @@
+"""The dossier: acceptance on the example articles (real pipeline, asserted on the JSON),
+renderers (escaping), and the documented JSON schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import EXAMPLES, ROOT
+from storyfakes import KeywordStance, blast_readings, reading
+from storyline.align import align_story
+from storyline.dossier import dossier_from, dossier_json_schema
+from storyline.model import Story, to_dict
+from storyline.verdicts import story_verdicts
+
+
+@pytest.fixture(scope="module")
+def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], Any]:
+    """`storyline analyze examples/articles` through the Python API, once for the module."""
+    from storyline.config import load_options
+    from storyline.pipeline import AnalyzeStats, analyze
+    from storyline.store import open_store
+
+    db = tmp_path_factory.mktemp("seed") / "seed.db"
+    opts = load_options(db=f"sqlite:///{db}")
+    stats = AnalyzeStats()
+    with open_store(opts.db) as store:
+        dossiers = analyze([str(EXAMPLES)], store, opts, stats=stats)
+        texts = {a.id: a.text for a in store.list_articles()}
+    return [to_dict(d) for d in dossiers], (stats, texts)
+
+
+def _statements(d: dict[str, Any], *sections: str) -> list[dict[str, Any]]:
+    sections = sections or ("corroborated", "contested", "single_source", "unverified_hedged")
+    return [s for sec in sections for s in d[sec]]
+
+
+def _sources(st: dict[str, Any]) -> list[dict[str, Any]]:
+    return st["supporting"] + st["opposing"]
+
+
+def _with(st_list: list[dict[str, Any]], *patterns: str) -> list[dict[str, Any]]:
+    """Statements one of whose sentences matches every pattern (case-insensitive)."""
+    out = []
+    for st in st_list:
+        texts = [st["text"]] + [s["text"] for s in _sources(st)]
+        if any(all(re.search(p, t, re.I) for p in patterns) for t in texts):
+            out.append(st)
+    return out
+
+
+def test_one_story_with_both_articles(seed_run) -> None:
+    dossiers, (stats, texts) = seed_run
+    assert len(dossiers) == 1
+    d = dossiers[0]
+    assert d["article_count"] == 2
+    assert {s["outlet"] for s in d["sources"]} == {"Politics Today", "Bharat Express"}
+    assert not stats.failed
+
+
+def test_delivery_claim_corroborated_with_shared_origin(seed_run) -> None:
+    d = seed_run[0][0]
+    hits = _with(_statements(d, "corroborated"), r"wagner", r"deliver|suppl|transfer|facilitat")
+    assert hits, [s["text"] for s in _statements(d)]
+    st = hits[0]
+    assert len({s["article_id"] for s in st["supporting"]}) == 2
+    assert len(st["outlets"]) == 2
+    # Both outlets rest on US intelligence: fewer independent origins than outlets.
+    assert len(st["independent_origins"]) == 1
+    assert re.search(r"intelligence", st["independent_origins"][0], re.I)
+    assert not _with(_statements(d, "contested"), r"wagner", r"planning to deliver")
+
+
+def test_assad_consent_is_single_source(seed_run) -> None:
+    d = seed_run[0][0]
+    consent = _with(_statements(d), r"assad", r"consent")
+    assert consent
+    assert all(st["verdict"] == "single-source" for st in consent)
+    assert {s["article_id"] for st in consent for s in st["supporting"]} == {
+        consent[0]["span"]["article_id"]
+    }
+
+
+def test_russia_response_is_contested(seed_run) -> None:
+    d = seed_run[0][0]
+    contested = _statements(d, "contested")
+    hits = [
+        st
+        for st in contested
+        if _with([st], r"yet to comment") and _with([st], r"russia", r"declined|denied")
+    ]
+    assert hits, [s["text"] for s in contested]
+    st = hits[0]
+    assert st["kind"] == "response"
+    assert {s["article_id"] for s in _sources(st)} == {s["article_id"] for s in d["sources"]}
+
+
+def test_wsj_is_the_earliest_cited_reporter(seed_run) -> None:
+    d = seed_run[0][0]
+    e = d["earliest_reporter"]
+    assert e is not None
+    assert re.search(r"wall street journal|wsj", e["outlet"], re.I)
+    assert e["basis"] == "named as an earlier report"
+    assert d["timeline"][0]["basis"] == "cited-earlier"
+
+
+def test_every_statement_points_at_its_exact_span(seed_run) -> None:
+    dossiers, (_, texts) = seed_run
+    d = dossiers[0]
+    n = 0
+    for st in _statements(d):
+        span = st["span"]
+        assert texts[span["article_id"]][span["start"] : span["end"]] == span["text"]
+        for s in _sources(st):
+            if s["start"] is not None:
+                assert texts[s["article_id"]][s["start"] : s["end"]] == s["text"]
+                n += 1
+    assert n >= 10
+
+
+def test_furniture_is_no_statement(seed_run) -> None:
+    d = seed_run[0][0]
+    for st in _statements(d):
+        assert not re.search(r"Photo by|dedicated to publishing|Also read", st["text"])
+    assert all(a["name"].strip() != "I" for a in d["key_actors"])
+
+
+def test_dossier_json_matches_documented_schema(seed_run) -> None:
+    schema = json.loads((ROOT / "docs" / "dossier-schema.json").read_text(encoding="utf-8"))
+    assert schema == dossier_json_schema(), "regenerate docs/dossier-schema.json"
+    _validate(seed_run[0][0], schema, schema)
+
+
+def _validate(value: Any, schema: dict[str, Any], root: dict[str, Any], path: str = "$") -> None:
+    """The subset of JSON Schema the generated schema uses: $ref, anyOf, type, properties."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return _validate(value, root["$defs"][name], root, path)
+    if "anyOf" in schema:
+        errors = []
+        for option in schema["anyOf"]:
+            try:
+                return _validate(value, option, root, path)
+            except AssertionError as exc:
+                errors.append(str(exc))
+        raise AssertionError(f"{path}: matches no option: {errors}")
+    kind = schema.get("type")
+    checks = {
+        "object": dict,
+        "array": list,
+        "string": str,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "null": type(None),
+    }
+    if kind:
+        assert isinstance(value, checks[kind]), f"{path}: expected {kind}, got {value!r}"
+    if kind == "object":
+        assert set(value) == set(schema["required"]), f"{path}: keys {sorted(value)}"
+        for key, sub in schema["properties"].items():
+            _validate(value[key], sub, root, f"{path}.{key}")
+    if kind == "array":
+        for i, item in enumerate(value):
+            _validate(item, schema["items"], root, f"{path}[{i}]")
+    return None
+
+
+# --------------------------------------------------------------------------- renderers
+
+
+def _hostile_dossier():
+    text = (
+        'The <script>alert("x")</script> council said [bold]rates[/bold] will rise by 3% '
+        "next year. **Officials** may cut | the budget."
+    )
+    r = reading(
+        "evil",
+        text,
+        outlet="<b>Outlet</b>",
+        published="2024-01-01",
+        claims={text.split(" next year.")[0] + " next year.": {}},
+    )
+    readings = [r, *blast_readings()]
+    al = align_story("s", readings, stance_model=KeywordStance())
+    verdicts = story_verdicts("s", al.groups, al.links, readings, copy_of=al.copies)
+    story = Story(id="s", title="<img src=x onerror=alert(1)>", article_ids=("evil",))
+    return dossier_from(story, readings, verdicts)
+
+
+def test_html_is_standalone_and_escapes_article_text() -> None:
+    from storyline.report.html import render_html
+
+    html = render_html(_hostile_dossier())
+    assert html.startswith("<!doctype html>") and "<style>" in html
+    assert "<script>" not in html and "<img" not in html and "<b>Outlet" not in html
+    assert "&lt;script&gt;" in html
+    assert "http" not in html.split("<body>")[0].replace("https://", "")  # nothing fetched
+
+
+def test_markdown_escapes_and_links_spans() -> None:
+    from storyline.report.markdown import render_markdown
+
+    md = render_markdown(_hostile_dossier())
+    assert "<script>" not in md
+    assert "\\<img src=x" in md and "\\[bold\\]rates" in md
+    assert "\\<script\\>" in md
+    assert re.search(r"`evil` \[\d+–\d+\]", md)
+
+
+def test_terminal_and_json_render() -> None:
+    from io import StringIO
+
+    from rich.console import Console
+
+    from storyline.report.dossier_terminal import render_dossier
+    from storyline.report.json import render_json
+
+    d = _hostile_dossier()
+    buf = StringIO()
+    render_dossier(d, Console(file=buf, width=120, no_color=True))
+    out = buf.getvalue()
+    assert "[bold]rates[/bold]" in out  # shown literally, not interpreted as markup
+    data = json.loads(render_json(d))
+    assert data["story_id"] == "s" and data["schema_version"] == 1
+    assert json.loads(render_json([d, d]))[1]["story_id"] == "s"
+
+
+def test_one_article_dossier_is_sensible() -> None:
+    r = blast_readings()[:1]
+    al = align_story("one", r)
+    verdicts = story_verdicts("one", al.groups, al.links, r)
+    d = dossier_from(Story(id="one", title="t", article_ids=("art-a",)), r, verdicts)
+    assert d.article_count == 1 and not d.corroborated and not d.contested
+    assert d.single_source and d.summary
+
+
+def test_schema_file_is_current() -> None:
+    path = Path(ROOT / "docs" / "dossier-schema.json")
+    assert json.loads(path.read_text(encoding="utf-8")) == dossier_json_schema()

@@ -94,12 +94,12 @@ _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"
 _CORE_CUT = frozenset(("conj", "cc", "advcl", "parataxis", "relcl", "acl"))
 _TERMINAL = tuple(".!?\"”’')…")
 _FUTURE = re.compile(
-    r"\b(?:will|shall|is going to|are going to|is set to|are set to|plans? to|planning to|"
-    r"intends? to|to be delivered)\b",
+    r"\b(?:will|shall|(?:is|are|['’]s|['’]re) (?:going|set|planning|due|about) to|"
+    r"(?:plans|intends) to)\b",
     re.IGNORECASE,
 )
 _MAX_HEADING_WORDS = 30
-_CARRY_WINDOW = 3
+_CARRY_WINDOW = 5
 
 
 @dataclass
@@ -363,6 +363,8 @@ def _reporting_verb(unit: _Unit, root: Any, inside: set[int]) -> Any:
             tok.dep_ in ("parataxis", "ccomp") and tok.head.i in inside and tok.i > tok.head.i
         )
         subject = _subject(tok)
+        if subject is not None and subject.lower_ in ("you", "one"):
+            continue  # "...would have you believe": the reader is no source
         plain = lemma in _SPEECH_VERBS and (
             _speakerlike(subject)
             or (lemma in _STRONG_SPEECH and subject is not None and subject.pos_ in _NOMINAL)
@@ -457,16 +459,16 @@ def _set_speaker(found: _Found, head: Any, inside: set[int], outlets: OutletTabl
             head = child
             break
     lemma = head.lemma_.lower()
-    if lemma in DOC_NOUNS or lemma in MEDIA_NOUNS:
+    if lemma in DOC_NOUNS:
         # "reports from The Wall Street Journal", "a statement by the ministry": its author.
         for child in head.children:
-            if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of", "in"):
+            if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of"):
                 for pobj in child.children:
                     if (
                         pobj.dep_ == "pobj"
                         and pobj.i in inside
                         and _speakerlike(pobj)
-                        and (lemma in MEDIA_NOUNS or child.lower_ != "of" or pobj.pos_ == "PROPN")
+                        and (child.lower_ != "of" or pobj.pos_ == "PROPN")
                     ):
                         _set_speaker(found, pobj, inside, outlets)
                         return
@@ -653,7 +655,7 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
     # A statement about the future right after a reported one continues the report: the
     # reporter cannot know it first-hand.
     last = [f for _, f in history[-2:] if f.speaker]
-    if last and _FUTURE.search(unit_text):
+    if last and _FUTURE.search(unit_text) and not unit_text.startswith(_QUOTE_OPEN):
         _copy_from(found, last[-1])
 
 

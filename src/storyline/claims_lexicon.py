@@ -48,7 +48,8 @@ REPORTING_VERBS = _words(
     recall describe declare maintain contend concede affirm reiterate stress emphasise emphasize
     point observe remark caution complain accuse charge blame urge vow pledge promise threaten
     conclude find show read cite quote brief inform notify agree dispute reject refute rebut
-    dismiss refuse express publish speculate predict forecast speculate signal imply mention
+    dismiss refuse express publish speculate predict forecast signal imply mention fume quip
+    joke exclaim shout yell scream whisper plead lament boast retort counter answer recount
     """
 )
 

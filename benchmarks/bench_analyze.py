@@ -1,0 +1,121 @@
+"""End-to-end `analyze` throughput on real articles (FNC-1 bodies, then ECB+ documents).
+
+Articles are fed in batches (each batch one `analyze` call on a JSONL file, as a feed or a
+watch loop would), into one store that grows. Printed: articles/s overall, seconds per stage,
+peak memory, and the per-article cost of the batches around each checkpoint (e.g. when the
+store holds ~1,000 and ~N articles) to show how cost changes as the store grows.
+
+    python benchmarks/bench_analyze.py --articles 2000 --batch 100 --checkpoints 1000,2000
+
+Real data under ../shared/data (see its README). Run it with 2 cores to match the target
+(e.g. `taskset -c 0,1`); torch is limited to the cores it is given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def real_articles(limit: int) -> list[dict[str, str]]:
+    rows: list[dict[str, str]] = []
+    csv.field_size_limit(sys.maxsize)
+    with (DATA / "fnc1" / "train_bodies.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.append({"text": r["articleBody"], "url": f"fnc1://body/{r['Body ID']}"})
+            if len(rows) >= limit:
+                return rows
+    from storyline.evaluate.ecbplus import load_ecbplus
+
+    for doc in load_ecbplus(DATA / "ecbplus" / "docs"):
+        rows.append({"text": doc.text, "url": f"ecbplus://{doc.doc_id}"})
+        if len(rows) >= limit:
+            break
+    return rows
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--articles", type=int, default=2000)
+    ap.add_argument("--batch", type=int, default=100)
+    ap.add_argument("--checkpoints", default="1000,2000")
+    ap.add_argument("--db", default=None, help="store file (default: a fresh temporary one)")
+    args = ap.parse_args()
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    import torch
+
+    torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+
+    from storyline.config import load_options
+    from storyline.pipeline import AnalyzeStats, analyze
+    from storyline.store import open_store
+
+    rows = real_articles(args.articles)
+    tmp = Path(tempfile.mkdtemp(prefix="bench-analyze-"))
+    db = args.db or str(tmp / "bench.db")
+    opts = load_options(db=f"sqlite:///{db}")
+    checkpoints = [int(x) for x in args.checkpoints.split(",") if x]
+    print(
+        f"{len(rows)} real articles (FNC-1 bodies, then ECB+), batches of {args.batch}, "
+        f"{len(os.sched_getaffinity(0))} cores, store {db}"
+    )
+    totals: dict[str, float] = {}
+    per_batch: list[tuple[int, int, float, dict[str, float]]] = []
+    pairs = 0
+    t_start = time.perf_counter()
+    with open_store(opts.db) as store:
+        for i in range(0, len(rows), args.batch):
+            chunk = rows[i : i + args.batch]
+            src = tmp / f"batch{i:06d}.jsonl"
+            src.write_text("\n".join(json.dumps(r) for r in chunk) + "\n", encoding="utf-8")
+            stats = AnalyzeStats()
+            t0 = time.perf_counter()
+            analyze([str(src)], store, opts, stats=stats)
+            dt = time.perf_counter() - t0
+            pairs += stats.stance_pairs
+            for k, v in stats.seconds.items():
+                totals[k] = totals.get(k, 0.0) + v
+            stored = store.count_articles()
+            per_batch.append((stored, len(chunk), dt, dict(stats.seconds)))
+            print(
+                f"  stored {stored:6d}  batch {len(chunk)} in {dt:6.1f}s "
+                f"({1000 * dt / len(chunk):6.0f} ms/article)  "
+                + " ".join(f"{k}={v:.1f}" for k, v in stats.seconds.items())
+                + f"  stories recomputed={stats.stories_recomputed}",
+                flush=True,
+            )
+        n_stories = store.count_stories()
+    wall = time.perf_counter() - t_start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    n = sum(b[1] for b in per_batch)
+    print(f"\nend to end: {n} articles in {wall:.1f}s = {n / wall:.2f} articles/s")
+    print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in totals.items()))
+    print(f"stories: {n_stories}; stance pairs: {pairs}; peak memory {peak:.0f} MiB")
+    for cp in checkpoints:
+        near = [b for b in per_batch if abs(b[0] - cp) <= args.batch]
+        if not near:
+            continue
+        ms = 1000 * sum(b[2] for b in near) / sum(b[1] for b in near)
+        stages = {}
+        for b in near:
+            for k, v in b[3].items():
+                stages[k] = stages.get(k, 0.0) + 1000 * v / sum(x[1] for x in near)
+        print(
+            f"per-article cost at ~{cp} stored: {ms:.0f} ms ("
+            + ", ".join(f"{k} {v:.0f}" for k, v in stages.items())
+            + ")"
+        )
+
+
+if __name__ == "__main__":
+    main()

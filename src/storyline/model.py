@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import re
@@ -476,8 +477,15 @@ def to_json(obj: Any, **kwargs: Any) -> str:
 T = TypeVar("T")
 
 
+@functools.cache
+def _type_hints(cls: type) -> dict[str, Any]:
+    # get_type_hints re-evaluates every annotation string: caching it per class makes
+    # from_dict several times faster (the web pages and store reads call it per object).
+    return typing.get_type_hints(cls)
+
+
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    hints = typing.get_type_hints(cls)
+    hints = _type_hints(cls)
     kwargs = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
         if f.name in data:

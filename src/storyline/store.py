@@ -10,6 +10,7 @@ last finished article, and re-running resumes without duplicates (ids are conten
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -661,7 +662,7 @@ class Store:
         with self.engine.connect() as conn:
             page = [
                 (
-                    Story.from_dict(json.loads(r[0])),
+                    _story_from_json(r[0]),
                     {"corroborated": r[1], "contested": r[2], "single-source": r[3]},
                 )
                 for r in conn.execute(stmt)
@@ -707,6 +708,20 @@ class Store:
                 select(verdicts.c.data).where(verdicts.c.story_id == story_id)
             ).first()
         return [Verdict.from_dict(v) for v in json.loads(row[0])] if row else []
+
+
+_STORY_FIELDS = tuple(f.name for f in dataclasses.fields(Story))
+
+
+def _tuples(value: Any) -> Any:
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _story_from_json(text: str) -> Story:
+    """Story.from_dict without its generic type walk: a Story holds only strings and tuples,
+    and a page of the stories list parses fifty of them."""
+    data = json.loads(text)
+    return Story(**{k: _tuples(data[k]) for k in _STORY_FIELDS if k in data})
 
 
 def open_store(url: str | None = None) -> Store:

@@ -8,6 +8,8 @@ text in the browser.
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -460,11 +462,38 @@ def _dossier(store: Any, story: Story, readings: list[ReadArticle], verdicts: li
     """The dossier (the same object the Markdown/HTML dossier renders), or None without it."""
     try:
         from storyline.dossier import dossier_from
-        from storyline.syndication import syndication_groups
     except ImportError:
         return None
+    return dossier_from(story, readings, verdicts, _source_groups(readings))
+
+
+_GROUPS: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()
+_GROUPS_LOCK = threading.Lock()
+
+
+def _source_groups(readings: list[ReadArticle]) -> list[Any]:
+    """Syndication groups of a story's articles, memoised.
+
+    Article ids are hashes of their text, so copy detection over the same ids gives the same
+    answer; the cited-origin part depends on the readings, keyed here by their claims. Building
+    the groups costs ~0.2 s (LSH set-up), too much to pay on every page view.
+    """
+    from storyline.syndication import syndication_groups
+
+    key = tuple(
+        (r.article.id, tuple(c.attribution.cited_outlets for c in r.claims)) for r in readings
+    )
+    with _GROUPS_LOCK:
+        hit = _GROUPS.get(key)
+        if hit is not None:
+            _GROUPS.move_to_end(key)
+            return hit
     groups = syndication_groups([r.article for r in readings], readings)
-    return dossier_from(story, readings, verdicts, groups)
+    with _GROUPS_LOCK:
+        _GROUPS[key] = groups
+        while len(_GROUPS) > 2048:
+            _GROUPS.popitem(last=False)
+    return groups
 
 
 # --------------------------------------------------------------------------- API payload

@@ -20,6 +20,7 @@ __all__ = [
     "AnalyzeStats",
     "analyze",
     "analyze_stories",
+    "judge_story",
     "load_stance_or_none",
     "story_fingerprint",
     "update_story",
@@ -69,6 +70,52 @@ def _readings(store: Any, articles: Sequence[Article]) -> list[ReadArticle]:
     return out
 
 
+def judge_story(
+    story_id: str,
+    readings: Sequence[ReadArticle],
+    *,
+    stance_model: Any = None,
+    part_of: dict[str, str] | None = None,
+    options: Any = None,
+    align_options: Any = None,
+) -> tuple[list[Verdict], int]:
+    """Syndication groups, alignment and verdicts for one story's readings (nothing stored).
+    Returns (verdicts, stance pairs judged)."""
+    from storyline.align import align_story
+    from storyline.embed import embed_texts
+    from storyline.syndication import syndication_groups
+    from storyline.verdicts import story_verdicts
+
+    articles = [r.article for r in readings]
+    # Copies are aligned once; cited-origin groups only limit independence.
+    copies = [g.article_ids for g in syndication_groups(articles)]
+    origins = [g.article_ids for g in syndication_groups(articles, readings)]
+    # Articles in other languages are listed in the dossier but not aligned.
+    english = [r for r in readings if r.article.is_english]
+
+    def embed(texts: Sequence[str]) -> Any:
+        return embed_texts(texts, options)
+
+    alignment = align_story(
+        story_id,
+        english,
+        stance_model=stance_model,
+        embed=embed,
+        copy_groups=copies,
+        part_of=part_of,
+        options=align_options,
+    )
+    verdicts = story_verdicts(
+        story_id,
+        alignment.groups,
+        alignment.links or {},
+        readings,
+        copy_of=alignment.copies,
+        origin_groups=origins,
+    )
+    return verdicts, alignment.stance_pairs
+
+
 def update_story(
     store: Any,
     story: Story,
@@ -79,43 +126,21 @@ def update_story(
     align_options: Any = None,
 ) -> tuple[list[Verdict], int]:
     """Align and judge one stored story; store its verdicts. Returns (verdicts, stance pairs)."""
-    from storyline.align import align_story
-    from storyline.embed import embed_texts
-    from storyline.syndication import syndication_groups
-    from storyline.verdicts import story_verdicts
-
     articles = store.get_articles(story.article_ids)
     readings = _readings(store, articles)
     if part_of is None:
         part_of = _part_of(store)
-    # Copies are aligned once; cited-origin groups only limit independence.
-    copies = [g.article_ids for g in syndication_groups(articles)]
-    origins = [g.article_ids for g in syndication_groups(articles, readings)]
-    english = [r for r in readings if r.article.is_english]
-
-    def embed(texts: Sequence[str]) -> Any:
-        return embed_texts(texts, options)
-
-    alignment = align_story(
+    verdicts, pairs = judge_story(
         story.id,
-        english,
-        stance_model=stance_model,
-        embed=embed,
-        copy_groups=copies,
-        part_of=part_of,
-        options=align_options,
-    )
-    verdicts = story_verdicts(
-        story.id,
-        alignment.groups,
-        alignment.links or {},
         readings,
-        copy_of=alignment.copies,
-        origin_groups=origins,
+        stance_model=stance_model,
+        part_of=part_of,
+        options=options,
+        align_options=align_options,
     )
     store.put_verdicts(story.id, verdicts)
     store.set_meta(f"verdicts:{story.id}", story_fingerprint(story))
-    return verdicts, alignment.stance_pairs
+    return verdicts, pairs
 
 
 def _part_of(store: Any) -> dict[str, str]:
@@ -254,8 +279,8 @@ def analyze(
             article_ids=(aid,),
             outlets=(article.outlet,) if article.outlet else (),
         )
-        d = dossier_from(story, reading, [])
-        dossiers.append(d)
+        verdicts, _ = judge_story(story.id, reading, stance_model=stance_model, options=opts)
+        dossiers.append(dossier_from(story, reading, verdicts))
     dossiers.sort(key=lambda d: (-d.article_count, d.story_id))
     stats.seconds.update(
         ingest=t1 - t0,

@@ -379,7 +379,7 @@ def _judge(
         label = VerdictLabel.UNVERIFIED_HEDGED
     else:
         label = VerdictLabel.SINGLE_SOURCE
-    if n_reports >= 1:
+    if n_reports >= 1 and kind != "response":
         noun = "outlet" if len(outlets) == 1 else "outlets"
         onoun = "origin" if n_origins == 1 else "origins"
         line = f"{len(outlets)} {noun}, {n_origins} independent {onoun}"

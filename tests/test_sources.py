@@ -227,3 +227,18 @@ def test_warc_good_file_and_empty(tmp_path: Path) -> None:
     junk.write_bytes(gzip.compress(b"not a warc at all\n" * 10))
     reasons = failures(items(str(junk)))
     assert any("corrupt WARC record" in r for r in reasons.values())
+
+
+def test_parallel_folder_extraction_matches_serial(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    for i in range(40):
+        target = tmp_path / ("sub" if i % 3 else ".") / f"{i:03d}.txt"
+        target.write_text(f"{PROSE} Item {i} was number {i} on the agenda.")
+    (tmp_path / "007.txt").write_bytes(b"")  # a failure keeps its place in the order
+    (tmp_path / "manifest.csv").write_text("path,outlet\n003.txt,The Ledger\n")
+    (tmp_path / "sub" / "dump.jsonl").write_text(json.dumps({"text": PROSE + " From JSONL."}))
+    serial = list(iter_articles([str(tmp_path)], Options(), workers=1))
+    parallel = list(iter_articles([str(tmp_path)], Options(), workers=2))
+    assert parallel == serial
+    assert len(articles(parallel)) == 41 and len(failures(parallel)) == 1  # 40 files + JSONL
+    assert {a.outlet for a in articles(parallel)} == {"The Ledger", None}

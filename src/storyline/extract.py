@@ -14,6 +14,7 @@ them so importing this module stays cheap.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -616,6 +617,9 @@ def _build(
 ) -> Article:
     if not cleaned.text.strip():
         raise ExtractError("no article text left after removing page furniture")
+    if "\x00" in cleaned.text:
+        # NUL is no text, and PostgreSQL refuses it in a string.
+        cleaned = dataclasses.replace(cleaned, text=cleaned.text.replace("\x00", ""))
     given_date = _iso_date(defaults.get("published"))
     if given_date:
         published, date_source = given_date, defaults.get("date_source") or "manifest"
@@ -636,7 +640,8 @@ def _build(
         cleaned.text,
         title=_str(title or cleaned.title),
         url=_str(url),
-        outlet=_str(outlet),
+        # The store's outlet column holds 200 characters; a longer "site name" is junk anyway.
+        outlet=(_str(outlet) or "")[:200] or None,
         author=_str(author),
         published=published,
         date_source=date_source if published else None,

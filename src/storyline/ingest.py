@@ -20,12 +20,18 @@ __all__ = ["ingest_items", "ingest_sources", "iter_articles"]
 
 
 def iter_articles(
-    sources: Iterable[str], opts: Any = None, *, manifest: str | None = None
+    sources: Iterable[str],
+    opts: Any = None,
+    *,
+    manifest: str | None = None,
+    workers: int | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """The raw ``(label, item)`` stream of the given sources, without storing anything."""
     from storyline.sources import iter_sources
 
     ctx = _context(opts, None, manifest)
+    if workers is not None:
+        ctx.workers = workers
     try:
         yield from iter_sources(list(sources), ctx)
     finally:
@@ -39,8 +45,13 @@ def ingest_sources(
     *,
     manifest: str | None = None,
     on_outcome: Callable[[IngestOutcome], None] | None = None,
+    workers: int | None = None,
 ) -> IngestReport:
-    """Ingest files, folders, globs, URLs, feeds, ``@url-lists``, JSONL and WARC into ``store``."""
+    """Ingest files, folders, globs, URLs, feeds, ``@url-lists``, JSONL and WARC into ``store``.
+
+    ``workers`` processes extract the files of a folder in parallel (default: the CPU count,
+    at most 4); storing stays in this process, in input order.
+    """
     from storyline.sources import iter_sources
     from storyline.sources.manifest import Manifest, ManifestError
 
@@ -57,6 +68,8 @@ def ingest_sources(
             return IngestReport((outcome,))
     ctx = _context(opts, store, None)
     ctx.manifest = manifest_obj
+    if workers is not None:
+        ctx.workers = workers
     try:
         items = iter_sources(list(sources), ctx)
         outcomes = ingest_items(items, store, batch_size=opts.batch_size, on_outcome=on_outcome)

@@ -15,6 +15,7 @@ and HTML files (:mod:`.files`), with metadata from a ``manifest.csv`` (:mod:`.ma
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,8 @@ class Context:
     opts: Options
     store: Any = None  # storyline.store.Store; only get_meta/set_meta are used by sources
     manifest: Manifest | None = None
+    # Processes extracting files of a folder in parallel (1: all in this process).
+    workers: int = field(default_factory=lambda: min(4, os.cpu_count() or 1))
     _folder_manifests: dict[Path, Manifest | None] = field(default_factory=dict)
     _client: Any = None
 

@@ -374,8 +374,13 @@ def align_story(
         return s >= opts.with_entities and len(shared) >= 2
 
     # Greedy grouping around seeds: the claim matched by the most articles seeds first, so
-    # a group is the neighbourhood of one claim and never a transitive chain.
-    neighbours = [[j for j in range(n) if matches(i, j)] for i in range(n)]
+    # a group is the neighbourhood of one claim and never a transitive chain. Only pairs
+    # above the lower threshold are examined one by one.
+    neighbours: list[list[int]] = [[] for _ in range(n)]
+    close = (sim >= min(opts.paraphrase, opts.with_entities)) & (art[:, None] != art[None, :])
+    for i, j in zip(*np.nonzero(close), strict=True):
+        if matches(int(i), int(j)):
+            neighbours[int(i)].append(int(j))
     order = sorted(
         range(n),
         key=lambda i: (-len({art[j] for j in neighbours[i]}), items[i].article, i),

@@ -74,6 +74,7 @@ def judge_story(
     story_id: str,
     readings: Sequence[ReadArticle],
     *,
+    store: Any = None,
     stance_model: Any = None,
     part_of: dict[str, str] | None = None,
     options: Any = None,
@@ -82,7 +83,6 @@ def judge_story(
     """Syndication groups, alignment and verdicts for one story's readings (nothing stored).
     Returns (verdicts, stance pairs judged)."""
     from storyline.align import align_story
-    from storyline.embed import embed_texts
     from storyline.syndication import syndication_groups
     from storyline.verdicts import story_verdicts
 
@@ -94,7 +94,7 @@ def judge_story(
     english = [r for r in readings if r.article.is_english]
 
     def embed(texts: Sequence[str]) -> Any:
-        return embed_texts(texts, options)
+        return _cached_embed(texts, options, store)
 
     alignment = align_story(
         story_id,
@@ -116,6 +116,28 @@ def judge_story(
     return verdicts, alignment.stance_pairs
 
 
+def _cached_embed(texts: Sequence[str], options: Any, store: Any) -> Any:
+    """Claim embeddings, kept in the store (keyed by a hash of the text) so a story touched
+    again re-embeds only its new claims."""
+    import numpy as np
+
+    from storyline.embed import embed_texts, from_bytes, model_name, to_bytes
+
+    if store is None:
+        return embed_texts(texts, options)
+    model = "claim:" + model_name(options)
+    keys = [content_id("claim-text", t) for t in texts]
+    found = store.get_embeddings(model, keys)
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    fresh = embed_texts([texts[i] for i in missing], options) if missing else None
+    if missing:
+        store.put_embeddings(model, {keys[i]: to_bytes(fresh[n]) for n, i in enumerate(missing)})
+    out = [from_bytes(found[k]) if k in found else None for k in keys]
+    for n, i in enumerate(missing):
+        out[i] = fresh[n]
+    return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
+
+
 def update_story(
     store: Any,
     story: Story,
@@ -133,6 +155,7 @@ def update_story(
     verdicts, pairs = judge_story(
         story.id,
         readings,
+        store=store,
         stance_model=stance_model,
         part_of=part_of,
         options=options,

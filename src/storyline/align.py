@@ -63,8 +63,10 @@ Embedder = Callable[[Sequence[str]], "np.ndarray"]
 class AlignOptions:
     # Cosine above which two claims are paraphrases whatever their entities.
     paraphrase: float = 0.78
-    # Cosine above which two claims match when they also share actors (entity ids).
+    # Cosine above which two claims match when they also share actors (entity ids) and at
+    # least ``shared_words`` content words besides the names.
     with_entities: float = 0.6
+    shared_words: int = 2
     # Below this best claim similarity an article is not sent to the stance model at all.
     related: float = 0.35
     # Claims shorter than this (in words) are headlines/fragments, not propositions.
@@ -291,6 +293,31 @@ class _Item:
     article: str
     entities: set[str]
     persons: set[str]
+    words: set[str]
+
+
+_FUNCTION_WORDS = frozenset(
+    re.findall(
+        r"\w+",
+        "that this with from have has had been were will would could should about after before "
+        "their there which while into over under than then them they what when where also more "
+        "most some such only other just being because through during against between since "
+        "until among even very many much said says told according reported week year month "
+        "today yesterday monday tuesday wednesday thursday friday saturday sunday",
+    )
+)
+
+
+def _content_words(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
+    """Words of the claim outside its named mentions, cut to a 5-letter stem: what is said
+    about the actors, as opposed to who they are."""
+    chars = list(claim.text.lower())
+    for m in mentions:
+        if claim.start <= m.start and m.end <= claim.end:
+            for k in range(m.start - claim.start, m.end - claim.start):
+                chars[k] = " "
+    words = re.findall(r"[a-z]{4,}", "".join(chars))
+    return {w[:5] for w in words if w not in _FUNCTION_WORDS}
 
 
 def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
@@ -350,6 +377,7 @@ def align_story(
                     r.article.id,
                     _entity_keys(c, r.mentions),
                     _person_keys(c, r.mentions),
+                    _content_words(c, r.mentions),
                 )
             )
     copies = {a: b for a, b in rep_of.items() if a != b}
@@ -370,8 +398,11 @@ def align_story(
             return s >= 0.9
         if s >= opts.paraphrase:
             return True
+        # Close in meaning, about the same actors, and saying the same thing about them
+        # (shared words beyond the names: "deliver ... missile system").
         shared = items[i].entities & items[j].entities
-        return s >= opts.with_entities and len(shared) >= 2
+        said = items[i].words & items[j].words
+        return s >= opts.with_entities and len(shared) >= 2 and len(said) >= opts.shared_words
 
     # Greedy grouping around seeds: the claim matched by the most articles seeds first, so
     # a group is the neighbourhood of one claim and never a transitive chain. Only pairs

@@ -31,7 +31,7 @@ def seed_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, A
     with open_store(opts.db) as store:
         dossiers = analyze([str(EXAMPLES)], store, opts, stats=stats)
         texts = {a.id: a.text for a in store.list_articles()}
-    return [to_dict(d) for d in dossiers], (stats, texts)
+    return [to_dict(d) for d in dossiers], (stats, texts, str(db))
 
 
 def _statements(d: dict[str, Any], *sections: str) -> list[dict[str, Any]]:
@@ -54,7 +54,7 @@ def _with(st_list: list[dict[str, Any]], *patterns: str) -> list[dict[str, Any]]
 
 
 def test_one_story_with_both_articles(seed_run) -> None:
-    dossiers, (stats, texts) = seed_run
+    dossiers, (stats, texts, _) = seed_run
     assert len(dossiers) == 1
     d = dossiers[0]
     assert d["article_count"] == 2
@@ -109,7 +109,7 @@ def test_wsj_is_the_earliest_cited_reporter(seed_run) -> None:
 
 
 def test_every_statement_points_at_its_exact_span(seed_run) -> None:
-    dossiers, (_, texts) = seed_run
+    dossiers, (_, texts, _) = seed_run
     d = dossiers[0]
     n = 0
     for st in _statements(d):
@@ -242,3 +242,25 @@ def test_one_article_dossier_is_sensible() -> None:
 def test_schema_file_is_current() -> None:
     path = Path(ROOT / "docs" / "dossier-schema.json")
     assert json.loads(path.read_text(encoding="utf-8")) == dossier_json_schema()
+
+
+def test_dossier_command_renders_every_format(seed_run, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    dossiers, (_, _, db) = seed_run
+    story_id = dossiers[0]["story_id"]
+    runner = CliRunner()
+    res = runner.invoke(app, ["dossier", story_id[:8], "--db", db, "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["story_id"] == story_id
+    for fmt, suffix in (("markdown", "md"), ("html", "html"), ("terminal", "txt")):
+        res = runner.invoke(
+            app, ["dossier", story_id, "--db", db, "-f", fmt, "--out", str(tmp_path)]
+        )
+        assert res.exit_code == 0, res.output
+        assert (tmp_path / f"{story_id}.{suffix}").stat().st_size > 1000
+    res = runner.invoke(app, ["dossier", "nosuchstory", "--db", db])
+    assert res.exit_code == 1 and "no such story" in res.output
+    assert "Traceback" not in res.output

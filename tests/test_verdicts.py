@@ -139,3 +139,25 @@ def test_verdict_for_claim_from_stance_alone() -> None:
     assert v.label is VerdictLabel.SINGLE_SOURCE
     v = verdict_for_claim("A comet will pass close to Earth", [], model)
     assert v.label is VerdictLabel.SINGLE_SOURCE and not v.supporting
+
+
+def test_eval_contested_on_a_dev_sample() -> None:
+    """Real FNC-1 dev headlines with the shipped stance model: the command's numbers add up.
+    (The accuracy itself is reported by `storyline eval contested`; see the report.)"""
+    import pytest
+
+    from conftest import shared_data
+    from storyline.evaluate.contested import evaluate_contested
+
+    folder = shared_data("fnc1")
+    try:
+        from storyline.stance import DEFAULT_MODEL_PATH
+    except ImportError:
+        pytest.skip("stance component not installed")
+    if not DEFAULT_MODEL_PATH.exists():
+        pytest.skip(f"no shipped stance model at {DEFAULT_MODEL_PATH}")
+    scores = evaluate_contested(folder, split="dev", limit=12)
+    assert scores.headlines == 12
+    assert scores.tp + scores.fp + scores.fn + scores.tn == 12
+    assert scores.pairs >= 12
+    assert 0.0 <= scores.accuracy <= 1.0

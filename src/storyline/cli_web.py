@@ -30,6 +30,9 @@ def serve(
     analyze: Annotated[
         bool, typer.Option(help="Run the whole pipeline on articles added from the browser")
     ] = True,
+    page_cache: Annotated[
+        bool, typer.Option(help="Keep rendered pages until the store changes (SQLite)")
+    ] = True,
 ) -> None:
     """Serve the web UI: stories, side-by-side articles, source graph, claim check, ingest."""
     from storyline.web.app import WebError, WebOptions, create_app
@@ -44,6 +47,7 @@ def serve(
         token=token,
         max_upload_bytes=int(max_upload_mb * 1_000_000),
         analyze=analyze,
+        page_cache=page_cache,
     )
     try:
         application = create_app(opts, web)

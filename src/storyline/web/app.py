@@ -30,6 +30,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from storyline.config import Options, load_options
 from storyline.model import to_dict
 from storyline.web import views
+from storyline.web.cache import PageCache
 from storyline.web.graph import source_graph
 from storyline.web.jobs import JobManager, new_upload_dir
 
@@ -60,6 +61,8 @@ class WebOptions:
     max_request_bytes: int = 25_000_000  # a whole upload request, all files together
     # After ingest, run the pipeline (read, cluster, verdicts) on what came in.
     analyze: bool = True
+    # Keep rendered story pages until the store changes (see web/cache.py).
+    page_cache: bool = True
     # Host headers accepted; None = the loopback names when bound to loopback (stops DNS
     # rebinding), anything otherwise (the token guards writes there).
     allowed_hosts: tuple[str, ...] | None = None
@@ -206,6 +209,7 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
 
     store = open_store(options.db)
     jobs = JobManager(store, options, analyze=web.analyze)
+    pages = PageCache(store, enabled=web.page_cache)
     env = Environment(
         loader=FileSystemLoader(str(HERE / "templates")),
         autoescape=select_autoescape(["html", "svg"], default=True),
@@ -234,21 +238,30 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     )
     app.state.store = store
     app.state.jobs = jobs
+    app.state.pages = pages
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     def render(request: Request, name: str, status: int = 200, **ctx: Any) -> Response:
         # Opening the link `storyline serve` prints (?token=...) stores the token in a cookie
         # the browser sends back only to this site, then drops it from the address bar.
+        redirect = token_redirect(request)
+        if redirect is not None:
+            return redirect
+        return HTMLResponse(render_html(request, name, **ctx), status_code=status)
+
+    def token_redirect(request: Request) -> Response | None:
         token = request.query_params.get("token")
         if token and web.token and hmac.compare_digest(token.encode(), web.token.encode()):
             response = RedirectResponse(request.url.path, status_code=303)
             response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict", path="/")
             return response
+        return None
+
+    def render_html(request: Request, name: str, **ctx: Any) -> str:
         ctx.setdefault("nav", "")
-        html = env.get_template(name).render(
+        return env.get_template(name).render(
             request=request, token_needed=_token_needed(request), **ctx
         )
-        return HTMLResponse(html, status_code=status)
 
     def _token_ok(request: Request) -> bool:
         if not web.token:
@@ -301,6 +314,19 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
         until: str = "",
         page: int = Query(1, ge=1),
     ) -> Response:
+        redirect = token_redirect(request)
+        if redirect is not None:
+            return redirect
+        return HTMLResponse(
+            pages.get(
+                ("stories", str(request.url.query)),
+                lambda: _stories_html(request, q, entity, outlet, since, until, page),
+            )
+        )
+
+    def _stories_html(
+        request: Request, q: str, entity: str, outlet: str, since: str, until: str, page: int
+    ) -> str:
         page_data = _stories(q, entity, outlet, since, until, page, 50)
         params = {
             k: v
@@ -313,7 +339,7 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
             )
             if v
         }
-        return render(
+        return render_html(
             request,
             "stories.html",
             nav="stories",
@@ -327,16 +353,21 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
 
     @app.get("/stories/{story_id}", response_class=HTMLResponse, include_in_schema=False)
     def story_html(request: Request, story_id: str) -> Response:
-        view = views.story_view(store, story_id)
-        if view is None:
+        redirect = token_redirect(request)
+        if redirect is not None:
+            return redirect
+
+        def build() -> str | None:
+            view = views.story_view(store, story_id)
+            if view is None:
+                return None
+            graph = source_graph(view.articles)
+            return render_html(request, "story.html", nav="stories", v=view, graph=graph)
+
+        html = pages.get(("story", story_id), build)
+        if html is None:
             raise HTTPException(404, f"no story {story_id}")
-        return render(
-            request,
-            "story.html",
-            nav="stories",
-            v=view,
-            graph=source_graph(view.articles),
-        )
+        return HTMLResponse(html)
 
     @app.get("/articles", response_class=HTMLResponse, include_in_schema=False)
     def articles_html(
@@ -430,10 +461,15 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     @app.get("/api/stories/{story_id}", summary="One story")
     def api_story(story_id: str) -> dict[str, Any]:
         """Story, articles, verdicts, claims (with verdict colour) and claim-to-sentence links."""
-        view = views.story_view(store, story_id)
-        if view is None:
+
+        def build() -> dict[str, Any] | None:
+            view = views.story_view(store, story_id)
+            return views.story_payload(view) if view is not None else None
+
+        data = pages.get(("api-story", story_id), build)
+        if data is None:
             raise HTTPException(404, f"no story {story_id}")
-        return views.story_payload(view)
+        return data
 
     @app.get("/api/stories/{story_id}/graph", summary="Source graph of a story")
     def api_graph(story_id: str) -> dict[str, Any]:

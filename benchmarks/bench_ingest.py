@@ -79,6 +79,13 @@ def page(body: str, n: int) -> str:
 """
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the extraction workers)."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def bench_extract(folder: Path) -> tuple[int, float]:
     from storyline.config import Options
     from storyline.sources import Context
@@ -94,7 +101,7 @@ def bench_extract(folder: Path) -> tuple[int, float]:
     return ok, time.perf_counter() - start
 
 
-def bench_ingest(folder: Path, db: str) -> tuple[int, int, float]:
+def bench_ingest(folder: Path, db: str) -> tuple[int, int, int, float]:
     from storyline.config import Options
     from storyline.ingest import ingest_sources
     from storyline.store import open_store
@@ -103,7 +110,7 @@ def bench_ingest(folder: Path, db: str) -> tuple[int, int, float]:
         start = time.perf_counter()
         report = ingest_sources([str(folder)], store, Options())
         elapsed = time.perf_counter() - start
-    return len(report.stored), len(report.failed), elapsed
+    return len(report.stored), len(report.duplicates), len(report.failed), elapsed
 
 
 def bench_store(db: str, bodies: list[str], n: int, batch: int = 500) -> float:
@@ -205,13 +212,23 @@ def main() -> None:
 
         read_file(bench_extract_warm, Context(Options()))
 
+        cpu = cpu_seconds()
         ok, secs = bench_extract(folder)
-        print(f"extraction: {ok}/{args.pages} articles in {secs:.1f}s = {ok / secs:.1f} articles/s")
-
-        stored, failed, secs = bench_ingest(folder, f"sqlite:///{work / 'ingest.db'}")
+        cpu = cpu_seconds() - cpu
         print(
-            f"ingest (extract + SQLite store, batch 64): {stored} stored, {failed} failed in "
-            f"{secs:.1f}s = {stored / secs:.1f} articles/s"
+            f"extraction, 1 process: {ok}/{args.pages} articles in {secs:.1f}s = "
+            f"{ok / secs:.1f} articles/s wall; {cpu:.1f} CPU-s = {ok / cpu:.1f} articles per "
+            "CPU-second"
+        )
+
+        cpu = cpu_seconds()
+        stored, dups, failed, secs = bench_ingest(folder, f"sqlite:///{work / 'ingest.db'}")
+        cpu = cpu_seconds() - cpu
+        print(
+            f"ingest (extract in {Context(Options()).workers} worker processes + SQLite store in "
+            f"batches of 64): {stored} stored, {dups} duplicate, {failed} failed in "
+            f"{secs:.1f}s = {(stored + dups) / secs:.1f} articles/s wall; {cpu:.1f} CPU-s in all "
+            f"processes = {(stored + dups) / cpu:.1f} articles per CPU-second"
         )
 
         n = args.store_articles

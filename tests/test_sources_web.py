@@ -245,15 +245,21 @@ def test_feed_follows_links_falls_back_and_uses_conditional_get(
         failed = report.failed[0]
         assert failed.source == f"{server.base}/gone2"
         assert "HTTP 404" in failed.reason and "no content to fall back on" in failed.reason
+        # An item failed: the ETag is not remembered, so the next run retries it.
+        assert store.get_meta(f"feed-etag:{server.base}/feed.xml") is None
+        server.route("/gone2", body=PAGE.replace(b"Macaulay", b"Mr"), Content_Type="text/html")
+        second = ingest_sources([f"{server.base}/feed.xml"], store, opts())
+        assert [o.status.value for o in second.outcomes] == ["duplicate", "duplicate", "stored"]
         assert store.get_meta(f"feed-etag:{server.base}/feed.xml") == etag
-        # Second run: conditional GET, 304, nothing fetched or stored again.
+        # Third run: conditional GET, 304, nothing fetched or stored again.
         hits = dict(server.hits)
         again = ingest_sources([f"{server.base}/feed.xml"], store, opts())
         assert [(o.status.value, o.reason) for o in again.outcomes] == [
             ("duplicate", "feed not modified since the last fetch")
         ]
         assert server.hits["/story"] == hits["/story"]
-        assert store.count_articles() == 2
+        assert server.hits["/feed.xml"] == hits["/feed.xml"] + 1
+        assert store.count_articles() == 3
 
 
 def test_malformed_and_empty_feed(server: LocalServer) -> None:

@@ -586,7 +586,10 @@ def article_from_text(
         front["published"] = front.pop("date")
     if front.get("published"):
         front["date_source"] = "front-matter"
-    fields = {**front, **{k: v for k, v in (defaults or {}).items() if v not in (None, "")}}
+    given = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
+    if given.get("published"):
+        given.setdefault("date_source", "manifest")
+    fields = {**front, **given}
     cleaned = clean_text(body, outlet=fields.get("outlet"), title=fields.get("title"))
     return _build(
         cleaned,

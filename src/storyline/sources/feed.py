@@ -3,8 +3,8 @@
 Each item's link is fetched and extracted like any page; when that fails (HTTP error, no
 text), the item's own content or summary is used instead and the article says so in
 ``meta["fallback"]``. The feed's ETag / Last-Modified are remembered in the store's key/value
-table only after the items are stored, so the next run sends a conditional GET and a feed that
-has not changed costs one request.
+table only after the items are stored, and only when none failed, so the next run sends a
+conditional GET and a feed that has not changed costs one request.
 """
 
 from __future__ import annotations
@@ -34,10 +34,17 @@ def iter_feed(url: str, fetched: Fetched, ctx: Context) -> Iterator[Item]:
             yield url, Failure("feed has no items")
         return
     feed_title = (parsed.get("feed") or {}).get("title")
+    failed = 0
     for index, entry in enumerate(entries):
-        yield _entry_item(url, index, entry, feed_title, ctx)
+        item = _entry_item(url, index, entry, feed_title, ctx)
+        failed += isinstance(item[1], Failure)
+        yield item
         # Drop each parsed entry once used: a 10,000-item feed shrinks as it goes.
         entries[index] = None
+    if failed:
+        # Remembering the ETag now would make the next run skip the failed items (a timeout
+        # today may work tomorrow); stored ones come back as duplicates, which is cheap.
+        return
     if fetched.headers.get("etag"):
         yield url, MetaUpdate(f"feed-etag:{url}", fetched.headers["etag"])
     if fetched.headers.get("last-modified"):

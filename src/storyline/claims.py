@@ -83,6 +83,10 @@ _STRONG_SPEECH = _words(
     "disclose testify tweet reiterate warn"
 )
 _NOMINAL = ("NOUN", "PROPN", "PRON")
+_DENIED_THINGS = _words(
+    "allegation accusation claim charge report rumour rumor story request suggestion "
+    "involvement responsibility wrongdoing"
+)
 _PERSONAL = ("he", "she", "they", "it", "we", "i")
 _QUOTE_OPEN = ("“", '"', "‘", "'", "«")
 _SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
@@ -101,6 +105,7 @@ _FUTURE = re.compile(
 )
 _MAX_HEADING_WORDS = 30
 _CARRY_WINDOW = 5
+_MAX_QUOTE_LINES = 8
 
 
 @dataclass
@@ -376,7 +381,10 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         lemma = tok.lemma_.lower()
         if lemma not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
-        if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj", "advcl"):
+        if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj"):
+            continue
+        # "An official downplayed the unrest, saying that...": the participle reports.
+        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in _STRONG_SPEECH):
             continue
         clausal = any(
             c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.pos_ == "VERB")
@@ -393,11 +401,13 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             and (subject.lower_ not in _PERSONAL or subject.lower_ in ("you", "one"))
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
-        if lemma in DENY_VERBS and not any(c.dep_ == "ccomp" for c in tok.children):
-            # "declined to comment" reports; "refused to be photographed" does not.
-            xcomp = [c for c in tok.children if c.dep_ == "xcomp"]
-            if xcomp and xcomp[0].lemma_.lower() not in REPORTING_VERBS:
-                continue
+        if lemma in DENY_VERBS and not any(
+            c.dep_ == "ccomp"
+            or (c.dep_ == "xcomp" and c.lemma_.lower() in REPORTING_VERBS)
+            or (c.dep_ == "dobj" and c.lemma_.lower() in _DENIED_THINGS)
+            for c in tok.children
+        ):
+            continue  # "declined to comment" reports; "refused to be photographed" does not
         plain = lemma in _SPEECH_VERBS and (
             _speakerlike(subject)
             or (lemma in _STRONG_SPEECH and subject is not None and subject.pos_ in _NOMINAL)
@@ -439,7 +449,9 @@ def _subject(verb: Any, inside: set[int] | None = None) -> Any:
                 subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
             if subjects:
                 return subjects[0]
-        if tok.dep_ in ("xcomp", "conj") and tok.head.i != tok.i:
+        if (tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and tok.tag_ == "VBG")) and (
+            tok.head.i != tok.i
+        ):
             tok = tok.head
             continue
         break
@@ -660,9 +672,14 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
     if found.pronoun in ("he", "she"):
         # Without gender or coreference, only an unambiguous antecedent is taken: one person
         # speaking in the last sentences and no other person named since; else the pronoun.
-        people = list(dict.fromkeys(f.speaker for f in recent if f.kind is SpeakerKind.PERSON))
+        names = [f for f in recent if f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION)]
+        people = list(dict.fromkeys(f.speaker for f in names))
         named = _people_named(unit, history)
-        if len(people) == 1 and set(named) <= {people[0]} | _surnames(people[0]):
+        if (
+            len(people) == 1
+            and names[-1].kind is SpeakerKind.PERSON
+            and set(named) <= {people[0]} | _surnames(people[0])
+        ):
             prev = next(f for f in reversed(recent) if f.speaker == people[0])
             _copy_from(found, prev, verb=found.verb)
         elif not people and len(set(named)) == 1:
@@ -695,24 +712,43 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
 
 
 def _quotations(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted speech; an unclosed quote ends with its paragraph."""
+    """Spans of quoted speech.
+
+    A quotation runs on over line breaks while the next line does not open a new one (one
+    sentence a line, as some corpora store text); a quote left open for more than
+    ``_MAX_QUOTE_LINES`` lines is taken to end with its first line (a stray mark).
+    """
     spans = []
     open_at: int | None = None
+    first_break: int | None = None
+    lines = 0
+
+    def close(end: int) -> None:
+        nonlocal open_at, first_break, lines
+        if open_at is not None:
+            spans.append((open_at, end))
+        open_at, first_break, lines = None, None, 0
+
     for m in re.finditer(r"[“”\"]|\n", text):
-        ch = m.group(0)
-        if ch == "\n" or (ch == "“" and open_at is not None):
-            if open_at is not None:
-                spans.append((open_at, m.start()))
-                open_at = None
-            if ch == "“":
-                open_at = m.start()
+        ch, at = m.group(0), m.start()
+        if ch == "\n":
+            if open_at is None:
+                continue
+            nxt = text[at + 1 : at + 3].lstrip()
+            if nxt[:1] in ("“", '"') or not text[at + 1 :].strip():
+                close(at)  # the next paragraph opens its own quotation
+                continue
+            first_break = at if first_break is None else first_break
+            lines += 1
+            if lines > _MAX_QUOTE_LINES:
+                close(first_break)
         elif ch == "“" or (ch == '"' and open_at is None):
-            open_at = m.start()
-        elif open_at is not None:
-            spans.append((open_at, m.end()))
-            open_at = None
+            close(at)
+            open_at = at
+        else:
+            close(m.end())
     if open_at is not None:
-        spans.append((open_at, len(text)))
+        close(first_break if first_break is not None else len(text))
     return [(a, b) for a, b in spans if b - a > 2]
 
 
@@ -735,6 +771,8 @@ def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None
             and f.verb_token is not None
             and not (qs <= f.verb_token.idx < qe)
         ]
+        if not anchors and touching[0][1].speaker and touching[0][1].carried:
+            anchors = [touching[0]]  # its first sentence continues the previous speaker
         if not anchors:
             first = touching[0][0]
             before = [(u, f) for u, f in found_units if u.end <= first.start]

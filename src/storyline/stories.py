@@ -1,0 +1,867 @@
+"""Incremental story clustering: each new article joins the story it tells or starts a new one.
+
+Two signals decide whether an article tells the same story as a candidate story:
+
+* **key terms** -- capitalised words (names, places, organisations) and numbers, weighted by
+  TF-IDF. Stories of the same *kind* ("an earthquake", "a celebrity in rehab") share their
+  vocabulary but not their names, places, dates and figures, so these terms are what tell two
+  similar events apart;
+* **text embeddings** (:mod:`storyline.embed`) of the opening of the article, which catch the
+  same event told in other words.
+
+Publication time bounds a story: when both dates are known an article more than
+``window_days`` away from a story's span is not joined to it; unknown dates cost nothing.
+
+Candidate stories come from an approximate nearest-neighbour index over the embeddings (usearch)
+and from a capped inverted index over rare key terms, so the work per new article stays flat as
+the store grows: nothing is compared with all stored articles. Stories merge when an article
+links two of them strongly, and :meth:`StoryIndex.recluster` re-checks a story's members and
+splits it when they no longer hold together.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from storyline.model import Article, ReadArticle, Story, content_id
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from storyline.config import Options
+    from storyline.store import Store
+
+__all__ = [
+    "StoryIndex",
+    "StoryParams",
+    "cluster_articles",
+    "cluster_store",
+    "embedding_text",
+    "finish_batch",
+    "key_terms",
+    "parse_date",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryParams:
+    """Thresholds of the clustering; the defaults were tuned on odd ECB+ topics (see evaluate)."""
+
+    # An article joins the story whose members it resembles this much on average (and two
+    # stories whose members do merge): average linkage, score in [0, 1].
+    join_threshold: float = 0.125
+    # Score = term_weight * key-term cosine + (1 - term_weight) * embedding cosine.
+    term_weight: float = 0.9
+    # Stories whose members resemble each other this much on average merge after a batch.
+    merge_threshold: float = 0.125
+    # Two stories that each hold this many articles do not merge when, with weights computed
+    # among their members, they resemble each other less than this share of how much their
+    # own members resemble one another: two events of one kind, not one story.
+    contrast_min_size: int = 3
+    merge_contrast: float = 0.5
+    contrast_sample: int = 200
+    # Members of a story whose neighbours are looked up for the merge pass.
+    merge_probe: int = 8
+    # Numbers (dates, counts, scores) tell similar events apart better than most names.
+    number_weight: float = 2.0
+    # Articles further apart than this (days) from a story's span do not join it.
+    window_days: float = 10.0
+    # Nearest neighbours asked of the ANN index per article.
+    neighbours: int = 20
+    # Most distinctive key terms of an article used to look up candidate stories.
+    lookup_terms: int = 12
+    # Stories remembered per key term (most recent first): bounds the work per article.
+    postings_cap: int = 30
+    # Reassignment passes after a batch: fixes what the arrival order got wrong.
+    refine_passes: int = 2
+    # Splitting (recluster): between-group similarity below this share of within-group
+    # similarity splits; each part needs this share of members (and two at least).
+    split_ratio: float = 0.6
+    split_min_share: float = 0.25
+    split_min_size: int = 4
+    # How many times a part may be split again in one recluster.
+    split_depth: int = 1
+    split_max_size: int = 3000
+    # Characters of each article given to the embedding model (its opening carries the event).
+    embed_chars: int = 1200
+
+
+# --------------------------------------------------------------------------- features
+
+_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
+_NUMBER = re.compile(r"\b\d[\d,.:]*\d\b|\b\d\b")
+# Capitalised function words say nothing about which event a text is about.
+_STOP_WORDS = (
+    "a an and the this that these those it its he she they we you i his her their our your "
+    "my me him them us in on at of for to from by with as but or if when while after before "
+    "there here then so not no yes all some any each every one two three also mr mrs ms dr "
+    "what who whom which where why how is are was were be been has have had do does did will "
+    "would can could may might must should said says according however meanwhile"
+)
+_STOP = frozenset(_STOP_WORDS.split(" "))
+
+
+def key_terms(text: str) -> Counter[str]:
+    """Capitalised words and numbers of ``text`` with their counts (lower-cased)."""
+    counts: Counter[str] = Counter()
+    for m in _CAPITALISED.finditer(text):
+        word = m.group(0).strip(".'’-").lower()
+        if len(word) > 1 and word not in _STOP:
+            counts[word] += 1
+    for m in _NUMBER.finditer(text):
+        counts["#" + m.group(0).replace(",", "").rstrip(".")] += 1
+    return counts
+
+
+def embedding_text(article: Article, limit: int = 1200) -> str:
+    """The text embedded for an article: its title and opening."""
+    body = " ".join(article.text.split())[:limit]
+    if article.title and not body.startswith(article.title):
+        return f"{article.title}. {body}"
+    return body
+
+
+def parse_date(value: str | None) -> float | None:
+    """Days since the epoch for an ISO date or datetime string; None when unknown or bad."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            dt = datetime.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return dt.timestamp() / 86400.0
+
+
+# --------------------------------------------------------------------------- index
+
+
+def _dot(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+def _add_into(acc: dict[str, float], vec: dict[str, float], sign: float = 1.0) -> None:
+    for t, w in vec.items():
+        v = acc.get(t, 0.0) + sign * w
+        if abs(v) < 1e-12:
+            acc.pop(t, None)
+        else:
+            acc[t] = v
+
+
+@dataclass(slots=True)
+class _Member:
+    article: Article
+    terms: frozenset[str]
+    weights: dict[str, float]  # unit TF-IDF vector over key terms
+    vector: Any  # np.ndarray, unit length (zeros when there was no text to embed)
+    day: float | None
+    key: int  # key in the ANN index
+
+
+@dataclass(slots=True)
+class _StoryState:
+    id: str
+    members: dict[str, _Member] = field(default_factory=dict)
+    term_sum: dict[str, float] = field(default_factory=dict)
+    vector_sum: Any = None
+    first_day: float | None = None
+    last_day: float | None = None
+
+    def add(self, m: _Member) -> None:
+        self.members[m.article.id] = m
+        _add_into(self.term_sum, m.weights)
+        self.vector_sum = m.vector.copy() if self.vector_sum is None else self.vector_sum + m.vector
+        if m.day is not None:
+            self.first_day = m.day if self.first_day is None else min(self.first_day, m.day)
+            self.last_day = m.day if self.last_day is None else max(self.last_day, m.day)
+
+    def remove(self, article_id: str) -> _Member | None:
+        m = self.members.pop(article_id, None)
+        if m is None:
+            return None
+        _add_into(self.term_sum, m.weights, -1.0)
+        self.vector_sum = self.vector_sum - m.vector if self.members else None
+        days = [x.day for x in self.members.values() if x.day is not None]
+        self.first_day = min(days) if days else None
+        self.last_day = max(days) if days else None
+        return m
+
+
+class StoryIndex:
+    """Stories held in memory with the indexes that find candidates for a new article.
+
+    The similarity of an article to a story is its *mean* similarity to the story's members
+    (average linkage, computed from per-story sums in time independent of the story's size);
+    two stories merge when their mean cross similarity passes the same bar.
+
+    ``add(article, vector)`` places one article and returns its story id; ``changed`` collects
+    the ids of stories touched since the last ``take_changes()`` and ``removed`` those merged
+    or split away, so a caller persists only what moved.
+    """
+
+    def __init__(self, params: StoryParams | None = None, dim: int = 384) -> None:
+        from usearch.index import Index
+
+        self.params = params or StoryParams()
+        self.dim = dim
+        self._ann = Index(ndim=dim, metric="cos", dtype="f32")
+        self._next_key = 0
+        self._key_article: dict[int, str] = {}
+        self._story_of: dict[str, str] = {}
+        self.stories: dict[str, _StoryState] = {}
+        self._df: Counter[str] = Counter()
+        self._docs = 0
+        self._primed: set[str] = set()
+        self._postings: dict[str, deque[str]] = {}
+        self.changed: set[str] = set()
+        self.removed: set[str] = set()
+
+    # ------------------------------------------------------------------ features
+
+    def _terms_of(self, article: Article, extra_terms: Iterable[str] = ()) -> frozenset[str]:
+        text = article.text if not article.title else f"{article.title}\n{article.text}"
+        return frozenset(key_terms(text)) | {"@" + t for t in extra_terms}
+
+    def prime(self, articles: Iterable[Article]) -> None:
+        """Count the key terms of a batch before adding it, so early articles of the batch are
+        weighted with the batch's document frequencies rather than a near-empty count."""
+        for a in articles:
+            if a.id in self._story_of or a.id in self._primed:
+                continue
+            self._primed.add(a.id)
+            self._docs += 1
+            self._df.update(self._terms_of(a))
+
+    def _idf(self, term: str) -> float:
+        return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
+
+    def _weights(self, terms: Iterable[str]) -> dict[str, float]:
+        nw = self.params.number_weight
+        w = {t: self._idf(t) * (nw if t.startswith("#") else 1.0) for t in terms}
+        norm = math.sqrt(sum(v * v for v in w.values()))
+        return {t: v / norm for t, v in w.items()} if norm > 0 else {}
+
+    # ------------------------------------------------------------------ scoring
+
+    def _score(self, m: _Member, story: _StoryState, exclude: _Member | None = None) -> float:
+        """Mean similarity of ``m`` to the members of ``story`` (without ``exclude``)."""
+        import numpy as np
+
+        p = self.params
+        n = len(story.members)
+        if exclude is not None and exclude.article.id in story.members:
+            n -= 1
+        if n <= 0:
+            return 0.0
+        if (
+            m.day is not None
+            and story.first_day is not None
+            and story.last_day is not None
+            and not (story.first_day - p.window_days <= m.day <= story.last_day + p.window_days)
+        ):
+            return 0.0
+        t = _dot(m.weights, story.term_sum)
+        e = float(np.dot(m.vector, story.vector_sum))
+        if exclude is not None and exclude.article.id in story.members:
+            t -= _dot(m.weights, exclude.weights)
+            e -= float(np.dot(m.vector, exclude.vector))
+        return (p.term_weight * t + (1.0 - p.term_weight) * e) / n
+
+    def _story_similarity(self, a: _StoryState, b: _StoryState) -> float:
+        import numpy as np
+
+        p = self.params
+        if (
+            a.first_day is not None
+            and b.first_day is not None
+            and a.last_day is not None
+            and b.last_day is not None
+            and (
+                a.first_day > b.last_day + p.window_days or b.first_day > a.last_day + p.window_days
+            )
+        ):
+            return 0.0
+        t = _dot(a.term_sum, b.term_sum)
+        e = float(np.dot(a.vector_sum, b.vector_sum))
+        return (p.term_weight * t + (1.0 - p.term_weight) * e) / (len(a.members) * len(b.members))
+
+    # ------------------------------------------------------------------ candidates
+
+    def _candidates(self, m: _Member) -> set[str]:
+        import numpy as np
+
+        found: set[str] = set()
+        if len(self._ann) and np.any(m.vector):
+            k = min(self.params.neighbours, len(self._ann))
+            matches = self._ann.search(m.vector, k)
+            for key in matches.keys:
+                aid = self._key_article.get(int(key))
+                sid = self._story_of.get(aid) if aid else None
+                if sid:
+                    found.add(sid)
+        # The most distinctive terms first: a shared rare name finds a story the embedding
+        # may miss (the embedding sees the kind of event more than its names and numbers).
+        rare = sorted(m.weights, key=lambda t: -m.weights[t])[: self.params.lookup_terms]
+        for t in rare:
+            found.update(self._postings.get(t, ()))
+        return found
+
+    # ------------------------------------------------------------------ updates
+
+    def _index_member(self, m: _Member, story_id: str) -> None:
+        self._story_of[m.article.id] = story_id
+        for t in m.terms:
+            q = self._postings.get(t)
+            if q is None:
+                q = self._postings[t] = deque(maxlen=self.params.postings_cap)
+            if story_id not in q:
+                q.appendleft(story_id)
+
+    def _new_story(self, m: _Member) -> _StoryState:
+        # A story is named after its first article, so ids stay stable across runs.
+        sid = self._free_id(m.article.id)
+        story = _StoryState(id=sid)
+        self.stories[sid] = story
+        self.removed.discard(sid)
+        return story
+
+    def _free_id(self, article_id: str) -> str:
+        # The story an article founded may still exist when the article leaves it.
+        sid, n = content_id("story", article_id), 1
+        while sid in self.stories:
+            sid, n = content_id("story", article_id, str(n)), n + 1
+        return sid
+
+    def __contains__(self, article_id: str) -> bool:
+        return article_id in self._story_of
+
+    def __len__(self) -> int:
+        return len(self._story_of)
+
+    def story_of(self, article_id: str) -> str | None:
+        return self._story_of.get(article_id)
+
+    def add(
+        self,
+        article: Article,
+        vector: Any,
+        *,
+        extra_terms: Iterable[str] = (),
+        story_id: str | None = None,
+    ) -> str:
+        """Place ``article`` (with its unit embedding) and return its story id.
+
+        ``extra_terms`` adds resolved entity ids; ``story_id`` places the article in a known
+        story without scoring (used to reload persisted stories).
+        """
+        import numpy as np
+
+        if article.id in self._story_of:
+            return self._story_of[article.id]
+        vector = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if vector.shape[0] != self.dim:
+            raise ValueError(f"article {article.id}: embedding has {vector.shape[0]} dimensions")
+        terms = self._terms_of(article, extra_terms)
+        if article.id in self._primed:
+            self._primed.discard(article.id)
+        else:
+            self._docs += 1
+            self._df.update(terms)
+        m = _Member(
+            article,
+            terms,
+            self._weights(terms),
+            vector,
+            parse_date(article.published),
+            self._next_key,
+        )
+        self._next_key += 1
+
+        if story_id is not None:
+            story = self.stories.get(story_id) or _StoryState(id=story_id)
+            self.stories[story_id] = story
+        else:
+            scored = sorted(
+                (
+                    (self._score(m, self.stories[sid]), sid)
+                    for sid in self._candidates(m)
+                    if sid in self.stories
+                ),
+                reverse=True,
+            )
+            if scored and scored[0][0] >= self.params.join_threshold:
+                story = self.stories[scored[0][1]]
+            else:
+                story = self._new_story(m)
+        story.add(m)
+        self._index_member(m, story.id)
+        if np.any(vector):
+            self._ann.add(m.key, vector)
+            self._key_article[m.key] = article.id
+        self.changed.add(story.id)
+        if story_id is None:
+            self._maybe_merge(story, m)
+        return self._story_of[article.id]
+
+    def _maybe_merge(self, story: _StoryState, m: _Member) -> None:
+        """Merge ``story`` with candidates that the new article shows to be the same story."""
+        for sid in sorted(self._candidates(m)):
+            other = self.stories.get(sid)
+            if other is None or other.id == story.id:
+                continue
+            if self._story_similarity(story, other) >= self.params.join_threshold:
+                story = self._merge(story, other)
+
+    def merge_pass(self, story_ids: Iterable[str] | None = None) -> int:
+        """Merge stories whose members resemble each other on average by ``merge_threshold``,
+        best pair first (average-linkage agglomeration over stories, from candidates only).
+
+        Greedy arrival joins articles only on strong evidence (``join_threshold``); this pass
+        then joins what belongs together, in the order agglomerative clustering would.
+        Returns the number of merges.
+        """
+        import heapq
+
+        p = self.params
+        todo = set(self.stories) if story_ids is None else set(story_ids) & set(self.stories)
+
+        def pairs_of(sid: str) -> list[tuple[float, str, str]]:
+            story = self.stories[sid]
+            cands: set[str] = set()
+            # A few members suffice to find a story's neighbours; bounds work on big stories.
+            for m in list(story.members.values())[: p.merge_probe]:
+                cands |= self._candidates(m)
+            out = []
+            for c in cands:
+                if c != sid and c in self.stories:
+                    sim = self._story_similarity(story, self.stories[c])
+                    if sim >= p.merge_threshold:
+                        out.append((-sim, min(sid, c), max(sid, c)))
+            return out
+
+        heap: list[tuple[float, str, str]] = []
+        for sid in sorted(todo):
+            heap.extend(pairs_of(sid))
+        heapq.heapify(heap)
+        merges = 0
+        refused: set[tuple[str, str]] = set()
+        while heap:
+            neg, a, b = heapq.heappop(heap)
+            if a not in self.stories or b not in self.stories:
+                continue
+            sim = self._story_similarity(self.stories[a], self.stories[b])
+            if sim < p.merge_threshold:
+                continue
+            if sim < -neg - 1e-9:
+                # Stale: a story grew since this pair was scored; score it again.
+                heapq.heappush(heap, (-sim, a, b))
+                continue
+            if (a, b) in refused:
+                continue
+            if self._distinct(self.stories[a], self.stories[b]):
+                refused.add((a, b))
+                continue
+            kept = self._merge(self.stories[a], self.stories[b])
+            merges += 1
+            for item in pairs_of(kept.id):
+                heapq.heappush(heap, item)
+        return merges
+
+    def _merge(self, a: _StoryState, b: _StoryState) -> _StoryState:
+        # The larger story survives (ties: the smaller id) so ids change as little as possible.
+        keep, gone = (a, b) if (len(a.members), b.id) >= (len(b.members), a.id) else (b, a)
+        for m in list(gone.members.values()):
+            keep.add(m)
+            self._index_member(m, keep.id)
+        del self.stories[gone.id]
+        self.changed.discard(gone.id)
+        self.removed.add(gone.id)
+        self.changed.add(keep.id)
+        return keep
+
+    def _move(self, m: _Member, src: _StoryState, dst: _StoryState) -> None:
+        src.remove(m.article.id)
+        dst.add(m)
+        self._index_member(m, dst.id)
+        self.changed.add(dst.id)
+        if src.members:
+            self.changed.add(src.id)
+        else:
+            del self.stories[src.id]
+            self.changed.discard(src.id)
+            self.removed.add(src.id)
+
+    def refine(self, article_ids: Iterable[str] | None = None, passes: int | None = None) -> int:
+        """Move articles to a better story than the one arrival order gave them; returns moves.
+
+        Each article is compared with its own story (without itself) and with its candidates:
+        an article that joined early, before its real story existed, moves there now.
+        """
+        moves = 0
+        ids = list(article_ids) if article_ids is not None else list(self._story_of)
+        for _ in range(self.params.refine_passes if passes is None else passes):
+            moved = 0
+            for aid in ids:
+                sid = self._story_of.get(aid)
+                if sid is None:
+                    continue
+                src = self.stories[sid]
+                m = src.members[aid]
+                own = self._score(m, src, exclude=m) if len(src.members) > 1 else 0.0
+                best, best_sid = own, None
+                for cand in self._candidates(m):
+                    if cand == sid or cand not in self.stories:
+                        continue
+                    s = self._score(m, self.stories[cand])
+                    if s > best:
+                        best, best_sid = s, cand
+                if best_sid is not None and best >= self.params.join_threshold:
+                    self._move(m, src, self.stories[best_sid])
+                    moved += 1
+                elif len(src.members) > 1 and own < self.params.merge_threshold * 0.5:
+                    # Nothing holds it here any more: it becomes its own story.
+                    self._move(m, src, self._new_story(m))
+                    moved += 1
+            moves += moved
+            if not moved:
+                break
+        return moves
+
+    def recluster(self, story_id: str) -> list[str]:
+        """Re-check a story's members; split it when they form two groups that share little.
+
+        Weights are recomputed *inside* the story: names every member shares (the boxer of
+        both fights, the company of both recalls) are dropped and common ones weigh little
+        there, so what is left (the
+        opponent, the date, the figures) shows whether two events were taken for one. The
+        split is kept when the mean similarity between the two groups is below
+        ``split_ratio`` times the lower mean similarity within them; parts are re-checked in
+        turn. Returns the resulting story ids (the part holding the first article keeps the id).
+        """
+        story = self.stories.get(story_id)
+        if story is None:
+            return []
+        members = sorted(story.members.values(), key=lambda x: x.key)
+        parts = self._split(members)
+        if len(parts) == 1:
+            return [story_id]
+        # Ids first, while ``story_id`` is still taken, so no part can be given it by chance.
+        ids = [
+            story_id if any(m is members[0] for m in part) else self._free_id(part[0].article.id)
+            for part in parts
+        ]
+        for sid in ids:
+            self.stories[sid] = _StoryState(id=sid)
+        out = []
+        for sid, part in zip(ids, parts, strict=True):
+            new = self.stories[sid]
+            for m in part:
+                new.add(m)
+                self._index_member(m, sid)
+            self.removed.discard(sid)
+            self.changed.add(sid)
+            out.append(sid)
+        if story_id not in out:
+            self.removed.add(story_id)
+        return out
+
+    def _split(self, members: list[_Member], depth: int = 0) -> list[list[_Member]]:
+        import numpy as np
+
+        p = self.params
+        n = len(members)
+        if n < p.split_min_size or n > p.split_max_size:
+            return [members]
+        sim = self._local_similarity(members)
+        if sim is None:
+            return [members]
+        labels = _two_groups(sim)
+        a = np.flatnonzero(labels == 0)
+        b = np.flatnonzero(labels == 1)
+        if min(len(a), len(b)) < max(2, p.split_min_share * n):
+            return [members]
+
+        if _contrast(sim, a, b) >= p.split_ratio:
+            return [members]
+        if depth + 1 >= p.split_depth:
+            return [[members[i] for i in a], [members[i] for i in b]]
+        return self._split([members[i] for i in a], depth + 1) + self._split(
+            [members[i] for i in b], depth + 1
+        )
+
+    def _local_similarity(self, members: Sequence[_Member]) -> Any:
+        """Cosine similarities of ``members`` with key-term weights computed among them only
+        (terms all of them share dropped); None when nothing is left to compare."""
+        import numpy as np
+
+        p = self.params
+        n = len(members)
+        df: Counter[str] = Counter()
+        for m in members:
+            df.update(m.terms)
+        vocab = {t: i for i, t in enumerate(t for t, c in df.items() if c < n)}
+        if not vocab:
+            return None
+        x = np.zeros((n, len(vocab)), dtype=np.float32)
+        for r, m in enumerate(members):
+            for t in m.terms:
+                j = vocab.get(t)
+                if j is not None:
+                    idf = math.log((n + 1) / (df[t] + 1)) + 1.0
+                    x[r, j] = idf * (p.number_weight if t.startswith("#") else 1.0)
+        norms = np.linalg.norm(x, axis=1, keepdims=True)
+        x = np.divide(x, norms, out=np.zeros_like(x), where=norms > 0)
+        return x @ x.T
+
+    def _distinct(self, a: _StoryState, b: _StoryState) -> bool:
+        """True when two stories, seen side by side, look like two events of one kind.
+
+        Both need ``contrast_min_size`` members; at most ``contrast_sample`` of each are used.
+        """
+        import numpy as np
+
+        p = self.params
+        if min(len(a.members), len(b.members)) < p.contrast_min_size:
+            return False
+        ma = sorted(a.members.values(), key=lambda m: m.key)[: p.contrast_sample]
+        mb = sorted(b.members.values(), key=lambda m: m.key)[: p.contrast_sample]
+        sim = self._local_similarity(ma + mb)
+        if sim is None:
+            return False
+        ia = np.arange(len(ma))
+        ib = np.arange(len(ma), len(ma) + len(mb))
+        return _contrast(sim, ia, ib) < p.merge_contrast
+
+    def take_changes(self) -> tuple[set[str], set[str]]:
+        changed, removed = self.changed & set(self.stories), self.removed - set(self.stories)
+        self.changed, self.removed = set(), set()
+        return changed, removed
+
+    # ------------------------------------------------------------------ output
+
+    def story(self, story_id: str) -> Story:
+        """The model object for one story: members by date, central title, outlets, span."""
+        import numpy as np
+
+        s = self.stories[story_id]
+        members = sorted(
+            s.members.values(), key=lambda m: (m.day is None, m.day or 0.0, m.article.id)
+        )
+
+        def centrality(m: _Member) -> float:
+            return _dot(m.weights, s.term_sum) + float(np.dot(m.vector, s.vector_sum))
+
+        central = max(members, key=lambda m: (centrality(m), m.article.id))
+        dates = sorted(m.article.published for m in members if m.article.published)
+        outlets = sorted({m.article.outlet for m in members if m.article.outlet})
+        return Story(
+            id=s.id,
+            title=_title(central.article),
+            article_ids=tuple(m.article.id for m in members),
+            outlets=tuple(outlets),
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+        )
+
+    def all_stories(self) -> list[Story]:
+        return [self.story(sid) for sid in sorted(self.stories)]
+
+    def labels(self) -> dict[str, str]:
+        """Article id -> story id."""
+        return dict(self._story_of)
+
+
+def _contrast(sim: Any, a: Any, b: Any) -> float:
+    """Mean similarity between groups ``a`` and ``b`` over the lower mean within them."""
+    import numpy as np
+
+    def within(idx: Any) -> float:
+        if len(idx) < 2:
+            return 0.0
+        block = sim[np.ix_(idx, idx)]
+        return float((block.sum() - np.trace(block)) / (len(idx) * (len(idx) - 1)))
+
+    low = min(within(a), within(b))
+    between = float(sim[np.ix_(a, b)].mean())
+    return between / low if low > 0 else float("inf")
+
+
+def _two_groups(sim: Any) -> Any:
+    """Average-linkage split of a similarity matrix into two groups (labels 0/1)."""
+    from sklearn.cluster import AgglomerativeClustering
+
+    dist = 1.0 - sim
+    dist[dist < 0] = 0.0
+    return AgglomerativeClustering(
+        n_clusters=2, metric="precomputed", linkage="average"
+    ).fit_predict(dist)
+
+
+def _title(article: Article) -> str:
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    text = " ".join(article.text.split())
+    m = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
+    first = text[: m.start()] if m else text
+    return first[:200].rstrip() or article.id
+
+
+# --------------------------------------------------------------------------- batch helpers
+
+
+def cluster_articles(
+    articles: Sequence[Article],
+    vectors: np.ndarray,
+    params: StoryParams | None = None,
+    *,
+    entity_ids: dict[str, Sequence[str]] | None = None,
+    on_article: Callable[[Any], None] | None = None,
+) -> StoryIndex:
+    """Cluster ``articles`` (in the given order) with their unit embeddings; refine at the end."""
+    dim = int(vectors.shape[1]) if len(vectors) else 384
+    index = StoryIndex(params, dim)
+    index.prime(articles)
+    for article, vec in zip(articles, vectors, strict=True):
+        index.add(article, vec, extra_terms=(entity_ids or {}).get(article.id, ()))
+        if on_article:
+            on_article(article)
+    finish_batch(index)
+    return index
+
+
+def finish_batch(index: StoryIndex) -> None:
+    """After a batch: move misplaced articles, split stories that hold two events, and let
+    the parts find their right home."""
+    index.merge_pass(index.changed)
+    index.refine()
+    for sid in sorted(index.changed & set(index.stories)):
+        index.recluster(sid)
+    index.refine()
+
+
+# --------------------------------------------------------------------------- store
+
+
+def _embed_missing(
+    store: Store, articles: Sequence[Article], options: Options | None, limit: int
+) -> dict[str, Any]:
+    """Unit embeddings for ``articles``: stored ones reused, missing ones computed and stored."""
+    from storyline.embed import embed_texts, from_bytes, model_name, to_bytes
+
+    key = model_name(options)
+    found = {
+        aid: from_bytes(b) for aid, b in store.get_embeddings(key, [a.id for a in articles]).items()
+    }
+    missing = [a for a in articles if a.id not in found]
+    if missing:
+        vectors = embed_texts([embedding_text(a, limit) for a in missing], options)
+        store.put_embeddings(
+            key, {a.id: to_bytes(v) for a, v in zip(missing, vectors, strict=True)}
+        )
+        found.update({a.id: v for a, v in zip(missing, vectors, strict=True)})
+    return found
+
+
+def _entity_ids(reading: ReadArticle | None) -> list[str]:
+    if reading is None:
+        return []
+    return sorted({m.entity_id for m in reading.mentions if m.entity_id})
+
+
+def cluster_store(
+    store: Store,
+    options: Options | None = None,
+    *,
+    params: StoryParams | None = None,
+    quiet: bool = True,
+    on_article: Callable[[Any], None] | None = None,
+) -> list[Story]:
+    """Put every stored article that has no story yet into one; persist what changed.
+
+    Existing stories are reloaded as they are (their members are not re-scored), new articles
+    are placed one by one through the ANN index, then the touched stories are refined, merged,
+    split where they hold two events, and given their syndication groups. Returns the stories
+    written (deleted ones are gone from the store).
+    """
+    from storyline.progress import progress_callback
+    from storyline.syndication import syndication_groups
+
+    params = params or StoryParams()
+    batch = max(1, int(getattr(options, "batch_size", 64) or 64))
+    index: StoryIndex | None = None
+
+    def ensure_index(dim: int) -> StoryIndex:
+        nonlocal index
+        if index is None:
+            index = StoryIndex(params, dim)
+        return index
+
+    # Reload the stories there are (members placed without scoring).
+    existing = store.list_stories(limit=None)
+    assigned: set[str] = set()
+    for story in existing:
+        arts = store.get_articles(story.article_ids)
+        if not arts:
+            store.delete_story(story.id)
+            continue
+        vecs = _embed_missing(store, arts, options, params.embed_chars)
+        idx = ensure_index(len(next(iter(vecs.values()))))
+        idx.prime(arts)
+        for a in arts:
+            idx.add(
+                a, vecs[a.id], extra_terms=_entity_ids(store.get_reading(a.id)), story_id=story.id
+            )
+            assigned.add(a.id)
+    if index is not None:
+        index.take_changes()
+
+    new = [a for a in store.iter_articles() if a.id not in assigned]
+    if not new:
+        return []
+    with progress_callback("Clustering", total=len(new), quiet=quiet) as advance:
+        for start in range(0, len(new), batch):
+            chunk = new[start : start + batch]
+            vecs = _embed_missing(store, chunk, options, params.embed_chars)
+            idx = ensure_index(len(next(iter(vecs.values()))))
+            idx.prime(chunk)
+            for a in chunk:
+                idx.add(a, vecs[a.id], extra_terms=_entity_ids(store.get_reading(a.id)))
+                advance(a)
+                if on_article:
+                    on_article(a)
+    assert index is not None
+    finish_batch(index)
+    changed, removed = index.take_changes()
+    for sid in sorted(removed):
+        store.delete_story(sid)
+    written = []
+    for sid in sorted(changed):
+        story = index.story(sid)
+        arts = [index.stories[sid].members[aid].article for aid in story.article_ids]
+        readings = [r for r in (store.get_reading(a.id) for a in arts) if r is not None]
+        groups = syndication_groups(arts, readings or None)
+        entities: Counter[str] = Counter()
+        for r in readings:
+            entities.update(_entity_ids(r))
+        story = dataclasses.replace(
+            story,
+            syndication_groups=tuple(g.article_ids for g in groups),
+            entity_ids=tuple(e for e, _ in entities.most_common()),
+        )
+        store.put_story(story)
+        written.append(story)
+    return written

@@ -169,18 +169,45 @@ def test_private_addresses_refused(server: LocalServer) -> None:
 def test_every_redirect_hop_is_checked(
     server: LocalServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Pretend the test server's host is public so the first hop passes; the redirect then
+    # Treat the loopback test server as public so the first hop passes; the redirect then
     # points at a private address and must be refused before any connection is made.
-    real = url_mod._resolve
-    monkeypatch.setattr(
-        url_mod, "_resolve", lambda h, p: ["93.184.215.14"] if h == "127.0.0.1" else real(h, p)
-    )
+    real = url_mod._forbidden
+    monkeypatch.setattr(url_mod, "_forbidden", lambda ip: str(ip) != "127.0.0.1" and real(ip))
     server.route("/ok", body=PAGE, Content_Type="text/html")
     server.route("/to-private", 302, Location="http://10.255.0.9/admin")
     ((_l, a),) = run(f"{server.base}/ok", allow_private_urls=False)
     assert isinstance(a, Article)
     reason = only_failure(run(f"{server.base}/to-private", allow_private_urls=False))
     assert reason.startswith("refused: 10.255.0.9 resolves to non-public address")
+
+
+def test_connection_goes_to_the_checked_address(
+    server: LocalServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A name that only our resolver knows: if httpx resolved it again the fetch would fail,
+    # so success shows the connection used the address that was checked.
+    real_forbidden, real_resolve = url_mod._forbidden, url_mod._resolve
+    monkeypatch.setattr(
+        url_mod, "_forbidden", lambda ip: str(ip) != "127.0.0.1" and real_forbidden(ip)
+    )
+    monkeypatch.setattr(
+        url_mod,
+        "_resolve",
+        lambda h, p: ["127.0.0.1"] if h == "news.invalid" else real_resolve(h, p),
+    )
+    seen_hosts: list[str] = []
+
+    def story(h: BaseHTTPRequestHandler) -> tuple[int, dict[str, str], bytes]:
+        seen_hosts.append(h.headers.get("Host", ""))
+        return 200, {"Content-Type": "text/html"}, PAGE
+
+    server.routes["/story"] = story
+    server.route("/moved", 302, Location="/story")
+    port = server.httpd.server_address[1]
+    ((_l, a),) = run(f"http://news.invalid:{port}/moved", allow_private_urls=False)
+    assert isinstance(a, Article)
+    assert a.url == f"http://news.invalid:{port}/story"
+    assert seen_hosts == [f"news.invalid:{port}"]
 
 
 def test_url_list_file(server: LocalServer, tmp_path: Path) -> None:

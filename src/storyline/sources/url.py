@@ -55,8 +55,18 @@ def _resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_url(url: str, allow_private: bool) -> None:
-    """Raise :class:`FetchError` unless ``url`` is http(s) on a public address."""
+def _forbidden(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    """Private, loopback, link-local, reserved, shared...: anything not globally routable."""
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return not (mapped or ip).is_global
+
+
+def check_url(url: str, allow_private: bool) -> str | None:
+    """Raise :class:`FetchError` unless ``url`` is http(s) on a public address.
+
+    Returns the checked address to connect to (None when private addresses are allowed), so
+    the connection goes where the check looked and a second DNS answer cannot differ.
+    """
     import httpx
 
     try:
@@ -68,22 +78,41 @@ def check_url(url: str, allow_private: bool) -> None:
     if not parsed.host:
         raise FetchError("URL has no host")
     if allow_private:
-        return
+        return None
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
         addresses = _resolve(parsed.host, port)
     except (OSError, UnicodeError) as exc:
         raise FetchError(f"cannot resolve host {parsed.host}: {exc}") from None
+    if not addresses:
+        raise FetchError(f"cannot resolve host {parsed.host}: no address")
     for addr in addresses:
         ip = ipaddress.ip_address(addr.split("%", 1)[0])
-        mapped = getattr(ip, "ipv4_mapped", None)
-        if mapped is not None:
-            ip = mapped
-        if not ip.is_global:
+        if _forbidden(ip):
             raise FetchError(
                 f"refused: {parsed.host} resolves to non-public address {ip} "
                 "(allow with --allow-private)"
             )
+    return addresses[0]
+
+
+def _pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """The URL to request, extra headers and httpx extensions for connecting to ``address``.
+
+    The host is replaced by the checked address (DNS rebinding cannot redirect the connection
+    after the check); Host and TLS SNI/certificate checks still use the real host name.
+    """
+    import httpx
+
+    if address is None:
+        return url, {}, {}
+    parsed = httpx.URL(url)
+    host = parsed.host
+    if host == address.split("%", 1)[0]:
+        return url, {}, {}
+    netloc = host if parsed.port is None else f"{host}:{parsed.port}"
+    extensions = {"sni_hostname": host} if parsed.scheme == "https" else {}
+    return str(parsed.copy_with(host=address)), {"Host": netloc}, extensions
 
 
 def fetch(url: str, ctx: Context, headers: dict[str, str] | None = None) -> Fetched:
@@ -96,16 +125,22 @@ def fetch(url: str, ctx: Context, headers: dict[str, str] | None = None) -> Fetc
     deadline = time.monotonic() + opts.fetch_timeout
     current = url
     for _hop in range(opts.fetch_max_redirects + 1):
-        check_url(current, opts.allow_private_urls)
+        address = check_url(current, opts.allow_private_urls)
+        target_url, host_header, extensions = _pinned(current, address)
         try:
-            with client.stream("GET", current, headers=headers or {}) as resp:
+            with client.stream(
+                "GET",
+                target_url,
+                headers={**(headers or {}), **host_header},
+                extensions=extensions,
+            ) as resp:
                 if resp.status_code == 304:
                     return Fetched(current, 304, b"", headers=_cache_headers(resp))
                 if resp.is_redirect:
                     location = resp.headers.get("location")
                     if not location:
                         raise FetchError(f"HTTP {resp.status_code} redirect without a Location")
-                    target = str(resp.url.join(location))
+                    target = str(httpx.URL(current).join(location))
                     if target in seen:
                         raise FetchError(f"redirect loop: {' -> '.join([*seen, target])}")
                     seen.append(target)

@@ -255,3 +255,21 @@ def test_language_detection_flags_non_english() -> None:
     de = detect_language("Die Regierung hat am Dienstag neue Maßnahmen angekündigt.")
     assert de == "de"
     assert detect_language("12 34") is None
+
+
+def test_given_title_still_strips_headline_and_date_header() -> None:
+    text = (
+        "Storm closes the harbour for a week\n\nMarch 8, 2024\n\n"
+        "The harbour authority closed the port on Friday after a storm damaged two piers."
+    )
+    a = article_from_text(text, source="s", defaults={"title": "Harbour shut", "outlet": "X"})
+    assert a.title == "Harbour shut"
+    assert a.text.startswith("The harbour authority closed the port")
+    assert (a.published, a.date_source) == ("2024-03-08", "text")
+    # Without a date line, a different given title leaves the first line alone.
+    b = article_from_text(
+        "Storm closes the harbour for a week\n\nThe harbour authority closed the port on Friday.",
+        source="s",
+        defaults={"title": "Harbour shut"},
+    )
+    assert b.text.startswith("Storm closes the harbour for a week")

@@ -354,13 +354,19 @@ def _strip_header(c: _Cleaner, *, known_title: str | None, detect: bool) -> None
             c.published = c.published or day
             c.drop(0, "date line")
             continue
-        if detect and c.title is None and known_title is None and len(c.paras) > 2:
+        if detect and c.title is None and len(c.paras) > 2:
             nxt = c.paras[1]
-            followed = len(nxt) > len(first) or (len(nxt) <= 60 and parse_date(nxt))
+            dated = len(nxt) <= 60 and parse_date(nxt) is not None
+            # With a title given elsewhere (manifest) only headline + date line is a header.
+            followed = dated or (known_title is None and len(nxt) > len(first))
             if _is_headline(first) and len(first.split()) >= 3 and followed:
-                c.title = first
+                c.title = None if known_title else first
                 c.drop(0, "title line")
+                if known_title:
+                    break
                 continue
+            if known_title is not None:
+                break
             # A masthead or section label ("The Daily Planet") above a headline.
             if (
                 len(first.split()) <= 4

@@ -376,6 +376,12 @@ def test_furniture_questions_and_fragments_are_not_claims(nlp: Any, text: str) -
     assert read(nlp, text) == []
 
 
+def test_mis_encoded_symbol_is_not_a_question_mark(nlp: Any) -> None:
+    claims = read(nlp, "The bank agreed to lend? 22bn to the city council last week.")
+    assert claims and claims[0].text.startswith("The bank agreed to lend?")
+    assert read(nlp, "Did the bank agree to lend the money to the city?") == []
+
+
 def test_heading_glued_to_a_paragraph_by_the_splitter(nlp: Any) -> None:
     claims = read(nlp, "Reactions from abroad:\n\nThe foreign minister said the deal was fair.")
     assert [c.text for c in claims] == ["The foreign minister said the deal was fair."]

@@ -282,8 +282,7 @@ def _is_claim(unit: _Unit, title: str | None, blurb_lines: set[str]) -> bool:
     body = unit.tokens
     if not body:
         return False
-    tail = [t for t in body if not t.is_punct or t.text == "?"]
-    if tail and tail[-1].text == "?":
+    if _is_question(unit):
         return False
     if sum(1 for t in body if t.is_alpha) < 4:
         return False
@@ -296,6 +295,18 @@ def _is_claim(unit: _Unit, title: str | None, blurb_lines: set[str]) -> bool:
         root.tag_ == "VB"
         and not any(c.dep_ in _SUBJ or c.dep_ in ("aux", "auxpass") for c in root.children)
     )
+
+
+def _is_question(unit: _Unit) -> bool:
+    """Ends with "?" - unless the mark is a mis-encoded symbol ("lend? 22bn", "Ross.?")."""
+    tail = [t for t in unit.tokens if not t.is_punct or t.text == "?"]
+    if not tail or tail[-1].text != "?":
+        return False
+    doc = unit.tokens[0].doc
+    mark = tail[-1].idx
+    before = doc.text[max(0, mark - 1) : mark]
+    after = doc.text[mark + 1 : mark + 3].lstrip()
+    return before not in (".", "!") and not after[:1].isdigit()
 
 
 def _root(unit: _Unit) -> Any:

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 FNC = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "fnc1"
@@ -255,11 +256,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-async def _load(base: str, paths: list[str], concurrency: int, seconds: float) -> dict[str, float]:
+async def _load(base: str, paths: list[str], concurrency: int, seconds: float) -> dict[str, Any]:
     import httpx
 
     latencies: list[float] = []
     errors = 0
+    kinds: dict[str, int] = {}
     stop = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
 
@@ -272,14 +274,17 @@ async def _load(base: str, paths: list[str], concurrency: int, seconds: float) -
                 path = paths[i % len(paths)]
                 i += concurrency
                 t = time.perf_counter()
+                why = None
                 try:
                     r = await client.get(path)
-                    ok = r.status_code == 200 and len(r.content) > 0
-                except httpx.HTTPError:
-                    ok = False
+                    if r.status_code != 200 or not r.content:
+                        why = f"HTTP {r.status_code}"
+                except httpx.HTTPError as exc:
+                    why = type(exc).__name__
                 latencies.append(time.perf_counter() - t)
-                if not ok:
+                if why:
                     errors += 1
+                    kinds[why] = kinds.get(why, 0) + 1
 
         t0 = time.perf_counter()
         await asyncio.gather(*(worker(n) for n in range(concurrency)))
@@ -289,14 +294,16 @@ async def _load(base: str, paths: list[str], concurrency: int, seconds: float) -
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-    return {
+    out: dict[str, Any] = {
         "requests": len(latencies),
         "rps": len(latencies) / wall,
         "p50": pct(0.50),
         "p90": pct(0.90),
         "p99": pct(0.99),
         "errors": errors,
+        "why": ", ".join(f"{k} x{v}" for k, v in sorted(kinds.items())),
     }
+    return out
 
 
 def main() -> None:
@@ -330,7 +337,8 @@ def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
     cmd = [str(exe), "serve", "--db", str(db), "--host", "127.0.0.1", "--port", str(port)]
     if mode == "nocache":
         cmd.append("--no-page-cache")
-    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = db.with_suffix(f".{mode}.log")
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w"))
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -340,8 +348,7 @@ def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
                 break
             except httpx.HTTPError:
                 if server.poll() is not None or time.monotonic() > deadline:
-                    err = server.stderr.read().decode() if server.stderr else ""
-                    sys.exit(f"bench_web: server did not start: {err[-500:]}")
+                    sys.exit(f"bench_web: server did not start: {log.read_text()[-500:]}")
                 time.sleep(0.2)
         rng = random.Random(3)
         ids = [s["id"] for s in httpx.get(base + "/api/stories?per_page=200").json()["items"]]
@@ -367,7 +374,8 @@ def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
             print(
                 f"  {name:24s} {r['requests']:7.0f} req  {r['rps']:7.1f} req/s  "
                 f"p50 {r['p50']:6.1f} ms  p90 {r['p90']:6.1f} ms  p99 {r['p99']:6.1f} ms  "
-                f"errors {r['errors']:.0f}  server CPU {cpu:5.2f} ms/req",
+                f"errors {r['errors']:.0f}{' (' + r['why'] + ')' if r['why'] else ''}  "
+                f"server CPU {cpu:5.2f} ms/req",
                 flush=True,
             )
     finally:

@@ -398,7 +398,7 @@ def test_page_cache_follows_store_writes(sqlite_url: str) -> None:
         fx = add_port_story(store)
     with client(sqlite_url) as c:
         pages = c.app.state.pages  # type: ignore[attr-defined]
-        assert pages.path is not None
+        assert pages.enabled
         first = c.get(f"/stories/{fx.story_id}").text
         assert c.get(f"/stories/{fx.story_id}").text == first
         assert pages.hits >= 1
@@ -407,3 +407,22 @@ def test_page_cache_follows_store_writes(sqlite_url: str) -> None:
             store.put_story(dataclasses.replace(story, title="Port strike ends"))
         assert "Port strike ends" in c.get(f"/stories/{fx.story_id}").text
         assert "Port strike ends" in c.get("/").text
+        # Verdict counts change without the story row's other columns: still seen.
+        with open_store(sqlite_url) as store:
+            store.put_verdicts(fx.story_id, [])
+        row = c.get("/").text.split("Port strike ends", 1)[1]
+        assert '<span class="chip v-contested" title="contested">0</span>' in row
+
+
+def test_dossier_downloads(port: tuple[TestClient, Any]) -> None:
+    c, fx = port
+    md = c.get(f"/api/stories/{fx.story_id}/dossier", params={"format": "markdown"})
+    assert md.status_code == 200 and md.headers["content-type"].startswith("text/markdown")
+    assert "attachment" in md.headers["content-disposition"]
+    assert "Port strike" in md.text
+    html = c.get(f"/api/stories/{fx.story_id}/dossier", params={"format": "html"})
+    assert "attachment" in html.headers["content-disposition"]
+    data = c.get(f"/api/stories/{fx.story_id}/dossier").json()
+    assert data["story_id"] == fx.story_id and len(data["contested"]) == 1
+    assert c.get(f"/api/stories/{fx.story_id}/dossier?format=pdf").status_code == 422
+    assert c.get("/api/stories/nope/dossier").status_code == 404

@@ -225,6 +225,7 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     async def lifespan(_app: FastAPI) -> Any:
         yield
         jobs.shutdown()
+        pages.close()
         store.close()
 
     app = FastAPI(
@@ -470,6 +471,38 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
         if data is None:
             raise HTTPException(404, f"no story {story_id}")
         return data
+
+    @app.get("/api/stories/{story_id}/dossier", summary="Dossier of a story")
+    def api_dossier(
+        story_id: str,
+        format: str = Query("json", pattern="^(json|markdown|html)$"),  # noqa: A002
+    ) -> Response:
+        """The dossier as JSON, Markdown or a standalone HTML file (a download)."""
+        from storyline.dossier import DossierError, build_dossier
+
+        try:
+            dossier = build_dossier(store, story_id)
+        except DossierError as exc:
+            raise HTTPException(404, str(exc)) from None
+        name = f"dossier-{dossier.story_id}"
+        if format == "markdown":
+            from storyline.report.markdown import render_markdown
+
+            return Response(
+                render_markdown(dossier),
+                media_type="text/markdown; charset=utf-8",
+                headers={"content-disposition": f'attachment; filename="{name}.md"'},
+            )
+        if format == "html":
+            from storyline.report.html import render_html
+
+            # A download, never shown inside this site (its inline style would need a laxer CSP).
+            return Response(
+                render_html(dossier),
+                media_type="text/html; charset=utf-8",
+                headers={"content-disposition": f'attachment; filename="{name}.html"'},
+            )
+        return JSONResponse(to_dict(dossier))
 
     @app.get("/api/stories/{story_id}/graph", summary="Source graph of a story")
     def api_graph(story_id: str) -> dict[str, Any]:

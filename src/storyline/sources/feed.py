@@ -66,7 +66,9 @@ def _entry_defaults(url: str, entry: Any) -> dict[str, Any]:
 
 
 def _entry_item(url: str, index: int, entry: Any, feed_title: str | None, ctx: Context) -> Item:
-    link = entry.get("link")
+    link = entry.get("link") or ""
+    # feedparser fills ``link`` from an entry's id when there is none ("urn:..."): not a page.
+    link = link if link.lower().startswith(("http://", "https://")) else None
     label = link or f"{url}#item-{index + 1}"
     defaults = _entry_defaults(url, entry)
     why_fallback = "item has no link"

@@ -302,15 +302,15 @@ def test_malformed_and_empty_feed(server: LocalServer) -> None:
 
 def test_atom_feed(server: LocalServer) -> None:
     server.route("/story", body=PAGE, Content_Type="text/html")
-    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Ledger</title><id>urn:x</id>
 <updated>2024-01-05T10:00:00Z</updated>
-<entry><title>Linked</title><id>urn:1</id><link href="{server.base}/story"/>
+<entry><title>Linked</title><id>urn:1</id><link href="/story"/>
 <updated>2024-01-05T10:00:00Z</updated></entry>
 <entry><title>Inline only</title><id>urn:2</id><updated>2024-01-04T09:00:00Z</updated>
 <content type="html">&lt;p&gt;The ferry service resumed on Thursday after a two-day strike
 by crews ended with a pay deal, the operator said.&lt;/p&gt;</content></entry>
-</feed>""".encode()
+</feed>"""
     server.route("/atom.xml", body=atom, Content_Type="application/atom+xml")
     found = run(f"{server.base}/atom.xml")
     linked, inline = (item for _label, item in found)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urljoin
 
 from storyline.extract import ExtractError, article_from_text, html_fragment_text
 from storyline.sources import Context, Failure, Item, MetaUpdate
@@ -66,8 +67,9 @@ def _entry_defaults(url: str, entry: Any) -> dict[str, Any]:
 
 
 def _entry_item(url: str, index: int, entry: Any, feed_title: str | None, ctx: Context) -> Item:
-    link = entry.get("link") or ""
-    # feedparser fills ``link`` from an entry's id when there is none ("urn:..."): not a page.
+    # Relative links resolve against the feed's URL; feedparser fills ``link`` from an
+    # entry's id when there is none ("urn:..."), which is no page to fetch.
+    link = urljoin(url, entry.get("link") or "") if entry.get("link") else ""
     link = link if link.lower().startswith(("http://", "https://")) else None
     label = link or f"{url}#item-{index + 1}"
     defaults = _entry_defaults(url, entry)

@@ -273,3 +273,20 @@ def test_given_title_still_strips_headline_and_date_header() -> None:
         defaults={"title": "Harbour shut"},
     )
     assert b.text.startswith("Storm closes the harbour for a week")
+
+
+def test_hard_wrapped_text_keeps_its_paragraphs() -> None:
+    wrapped = (
+        "The city council voted on Tuesday to extend the night bus service\n"
+        "to the northern suburbs, after a petition signed by more than four\n"
+        "thousand residents.\n\n"
+        "The new routes start in June, a spokesperson said.\n"
+        "Photo: City Transit Archive\n"
+    )
+    out = clean_text(wrapped, detect_header=False)
+    assert out.text == (
+        "The city council voted on Tuesday to extend the night bus service to the northern "
+        "suburbs, after a petition signed by more than four thousand residents.\n\n"
+        "The new routes start in June, a spokesperson said."
+    )
+    assert out.removed == ("photo caption: Photo: City Transit Archive",)

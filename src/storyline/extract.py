@@ -265,10 +265,23 @@ def _paragraphs(text: str) -> list[str]:
     for p in paras:
         if not p:
             continue
-        # Keep single line breaks inside a paragraph as spaces only when they split prose.
         lines = [ln.strip() for ln in p.split("\n") if ln.strip()]
-        out.extend(lines)
+        out.extend([" ".join(lines)] if _hard_wrapped(lines) else lines)
     return out
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Prose wrapped at a fixed width (e-mail, terminals): one paragraph, not many.
+
+    Otherwise a single line break separates paragraphs (a caption under a standfirst).
+    """
+    if len(lines) < 2:
+        return False
+    body = lines[:-1]
+    if not all(40 <= len(ln) <= 100 for ln in body):
+        return False
+    open_ended = sum(1 for ln in body if not _SENTENCE_END.search(ln))
+    return open_ended * 2 >= len(body)
 
 
 def _is_headline(line: str) -> bool:

@@ -134,6 +134,14 @@ def test_unlisted_outlet_recognised_by_its_shape(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("Dagbladet",)
 
 
+def test_outlet_as_addressee_or_document_owner(nlp: Any) -> None:
+    c = one(nlp, "A spokesperson for the court confirmed to ESPN that a judge signed the order.")
+    assert c.attribution.cited_outlets == ("ESPN",)
+    c = one(nlp, "According to this Financial Times story, the bank has made a new offer.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("Financial Times",)
+
+
 def test_statement_made_by(nlp: Any) -> None:
     c = one(
         nlp, "Norway denied that the ship had entered its waters in a statement made by its navy."

@@ -382,6 +382,11 @@ def _speaker_of_verb(
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and found.speaker is None:
                     _set_speaker(found, pobj, inside, outlets)
+        if child.dep_ == "prep" and child.lower_ == "to":  # "confirmed to Reuters"
+            for pobj in child.children:
+                name = _outlet_name(pobj, inside, outlets) if pobj.dep_ == "pobj" else None
+                if name:
+                    found.outlets.append(name)
 
 
 def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
@@ -589,6 +594,14 @@ def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = 
             words = ent.text.split()
             if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
                 return re.sub(r"^the ", "The ", ent.text)
+    # "this L.A. Times story", "a CNN report": the outlet names the document.
+    if head.lemma_.lower() in DOC_NOUNS | {"story", "article", "editorial", "interview"}:
+        names = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss")]
+        for c in names:
+            sub = doc[min(t.i for t in c.subtree) : max(t.i for t in c.subtree) + 1].text
+            name = outlets.lookup(re.sub(r"(?:'s|’s)$", "", sub))
+            if name:
+                return name
     # "the Kommersant newspaper", "Israel's Channel 12 broadcaster".
     if head.lemma_.lower() in MEDIA_NOUNS:
         names = [c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"]

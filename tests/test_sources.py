@@ -242,3 +242,25 @@ def test_parallel_folder_extraction_matches_serial(tmp_path: Path) -> None:
     assert parallel == serial
     assert len(articles(parallel)) == 41 and len(failures(parallel)) == 1  # 40 files + JSONL
     assert {a.outlet for a in articles(parallel)} == {"The Ledger", None}
+
+
+def test_library_bug_on_one_input_is_reported_not_fatal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from storyline.sources import jsonl
+
+    real = jsonl.article_from_text
+
+    def flaky(text: str, **kw: object) -> Article:
+        if "line two" in text:
+            raise KeyError("boom")
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(jsonl, "article_from_text", flaky)
+    path = tmp_path / "d.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"text": f"{PROSE} This is line {n}."}) for n in ("one", "two", "six"))
+    )
+    found = items(str(path))
+    assert failures(found) == {f"{path}:2": "unexpected error: KeyError: 'boom'"}
+    assert len(articles(found)) == 2

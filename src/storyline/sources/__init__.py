@@ -35,6 +35,7 @@ __all__ = [
     "Notice",
     "iter_source",
     "iter_sources",
+    "unexpected",
 ]
 
 
@@ -123,7 +124,12 @@ def iter_sources(specs: list[str], ctx: Context) -> Iterator[Item]:
         try:
             yield from iter_source(spec, ctx)
         except Exception as exc:  # a bug in one source must not lose the others
-            yield spec, Failure(f"unexpected error: {type(exc).__name__}: {_first_line(exc)}")
+            yield spec, unexpected(exc)
+
+
+def unexpected(exc: BaseException) -> Failure:
+    """A library bug on one odd input, reported on that input instead of ending the run."""
+    return Failure(f"unexpected error: {type(exc).__name__}: {_first_line(exc)}")
 
 
 def _first_line(exc: BaseException) -> str:

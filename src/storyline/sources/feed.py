@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from storyline.extract import ExtractError, article_from_text, html_fragment_text
-from storyline.sources import Context, Failure, Item, MetaUpdate
+from storyline.sources import Context, Failure, Item, MetaUpdate, unexpected
 from storyline.sources.url import Fetched, FetchError, article_from_fetched, fetch
 
 __all__ = ["iter_feed"]
@@ -93,6 +93,8 @@ def _entry_item(url: str, index: int, entry: Any, feed_title: str | None, ctx: C
         return label, article_from_text(content, source=label, url=link, defaults=defaults)
     except ExtractError as exc:
         return label, Failure(f"{why_fallback}; feed item content: {exc}")
+    except Exception as exc:  # a library bug on one input must not end the source
+        return label, unexpected(exc)
 
 
 def _content(entry: Any) -> str:

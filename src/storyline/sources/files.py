@@ -18,7 +18,7 @@ from storyline.extract import (
     decode_bytes,
     looks_like_html,
 )
-from storyline.sources import Context, Failure, Item
+from storyline.sources import Context, Failure, Item, unexpected
 from storyline.sources.manifest import MANIFEST_NAME, Manifest, ManifestError
 
 __all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "iter_paths", "read_file"]
@@ -161,8 +161,8 @@ def _read(path: str, limit: int, entry: dict[str, object]) -> Item:
             article = article_from_text(text, source=label, defaults=defaults)
     except ExtractError as exc:
         return label, Failure(str(exc))
-    except Exception as exc:  # a bug on one odd file must not end the folder
-        return label, Failure(f"unexpected error: {type(exc).__name__}: {exc}".splitlines()[0])
+    except Exception as exc:  # a library bug on one odd file must not end the folder
+        return label, unexpected(exc)
     return label, article
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from storyline.extract import ExtractError, article_from_html, article_from_text
-from storyline.sources import Context, Failure, Item
+from storyline.sources import Context, Failure, Item, unexpected
 
 __all__ = ["FIELDS", "SUFFIXES", "iter_jsonl"]
 
@@ -64,4 +64,6 @@ def _line_item(label: str, raw: bytes, ctx: Context) -> Item:
             return label, article_from_text(text, source=label, defaults=defaults)
     except ExtractError as exc:
         return label, Failure(str(exc))
+    except Exception as exc:  # a library bug on one input must not end the source
+        return label, unexpected(exc)
     return label, Failure('needs a non-empty "text" or "html" field')

@@ -26,7 +26,7 @@ from storyline.extract import (
     decode_bytes,
     looks_like_html,
 )
-from storyline.sources import Context, Failure, Item, Notice
+from storyline.sources import Context, Failure, Item, Notice, unexpected
 
 __all__ = ["FetchError", "Fetched", "check_url", "fetch", "iter_url", "iter_url_list"]
 
@@ -225,6 +225,8 @@ def article_from_fetched(fetched: Fetched, label: str, defaults: dict | None = N
             return label, Failure(f"not a text or HTML page (Content-Type {ctype})")
     except ExtractError as exc:
         return label, Failure(str(exc))
+    except Exception as exc:  # a library bug on one input must not end the source
+        return label, unexpected(exc)
     return label, article
 
 

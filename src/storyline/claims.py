@@ -87,6 +87,7 @@ _DENIED_THINGS = _words(
     "allegation accusation claim charge report rumour rumor story request suggestion "
     "involvement responsibility wrongdoing"
 )
+_ASKING = _words("ask wonder know see check question sound look decide")
 _PERSONAL = ("he", "she", "they", "it", "we", "i")
 _QUOTE_OPEN = ("“", '"', "‘", "'", "«")
 _SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
@@ -983,7 +984,13 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
                 and tok.head.head.i == content.i
             ):
                 hedges.append(low)
-        elif tok.tag_ == "MD" and low == "would" and tok.i in core_ids and verb is None:
+        elif (
+            tok.tag_ == "MD"
+            and low == "would"
+            and tok.i in core_ids
+            and verb is None
+            and not any(c.dep_ == "neg" for c in tok.head.children)  # "would not discuss"
+        ):
             speculative.append(low)
     for pat in HEDGE_PHRASES:
         m = pat.search(unit_text)
@@ -993,8 +1000,15 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
         m = pat.search(unit_text)
         if m:
             speculative.append(m.group(0))
-    if any(
-        c.dep_ == "advcl" and any(m.lower_ in ("if", "unless") for m in c.children)
+    # A condition ("If the talks fail, ..."), not an indirect question ("asked if", "as if").
+    if content.lemma_.lower() not in _ASKING and any(
+        c.dep_ == "advcl"
+        and any(
+            m.lower_ in ("if", "unless")
+            and m.dep_ == "mark"
+            and (m.i == 0 or m.nbor(-1).lower_ != "as")
+            for m in c.children
+        )
         for c in content.children
     ):
         speculative.append("if")

@@ -133,6 +133,17 @@ HEDGE_PHRASES = tuple(
         r"\b(?:appears?|appeared|seems?|seemed) to\b",
         r"\b(?:according to )?(?:unconfirmed|unverified) reports?\b",
         r"\bthere (?:are|were) (?:reports|rumou?rs|suggestions)\b",
+        r"\bit (?:appears|appeared|seems|seemed)\b",
+        r"\b(?:seems?|seemed)\b",
+        r"\b(?:believed|thought|said|rumou?red|reported|understood) to (?:be|have)\b",
+        r"\bno (?:idea|telling|way of knowing)\b",
+        r"\b(?:do|does|did)(?: not|n't|n’t) know (?:why|whether|if|how|what|when|who)\b",
+        r"\b(?:not sure|unsure)\b",
+        r"\b(?:a|some|good|slim|small|real) chance\b",
+        r"\bthere(?:'s|’s| is| was) (?:\w+ )?a chance\b",
+        r"\b(?:talk|speculation) (?:that|of)\b",
+        r"\bconflicting reports\b",
+        r"\bi guess\b",
     )
 )
 
@@ -140,8 +151,11 @@ HEDGE_PHRASES = tuple(
 SPECULATIVE_PHRASES = tuple(
     re.compile(p)
     for p in (
-        r"\b(?:concerns?|fears?|worries|worry|speculation|risk|warnings?) "
-        r"(?:are |is |were |was |have |has )?(?:mounting |growing |rising |raised |been raised )?"
+        r"\b(?:concerns?|fears?|worries|worry|speculation|warnings?) "
+        r"(?:are|is|were|was|have|has)(?: been)? (?:mounting|growing|rising|raised|increasing) "
+        r"(?:that|about whether)\b",
+        r"^(?:\W*)(?:concerns?|fears?|worries) (?:that|about whether)\b",
+        r"\b(?:raised|voiced|expressed|raising|voicing|expressing) (?:\w+ )?(?:concerns?|fears?) "
         r"(?:that|about whether)\b",
         r"\b(?:expected|predicted|forecast|projected|poised) to\b",
         r"\bcould (?:lead|result|trigger|spark|cause)\b",

@@ -372,6 +372,19 @@ def test_denied(nlp: Any, text: str, cue: str) -> None:
     assert any(cue in found for found in c.cues), c.cues
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The inspector said he did not know why the gate was open.",
+        "Residents have no idea what caused the blast.",
+    ],
+)
+def test_ignorance_is_hedged_not_denied(nlp: Any, text: str) -> None:
+    c = one(nlp, text)
+    assert c.polarity is Polarity.AFFIRMED
+    assert c.certainty is Certainty.HEDGED
+
+
 def test_negation_in_a_coordinated_clause_does_not_deny_the_claim(nlp: Any) -> None:
     c = one(nlp, "The report praised the new hospital, but there was no mention of its cost.")
     assert c.polarity is Polarity.AFFIRMED

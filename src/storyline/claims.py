@@ -87,6 +87,7 @@ _DENIED_THINGS = _words(
     "allegation accusation claim charge report rumour rumor story request suggestion "
     "involvement responsibility wrongdoing"
 )
+_IGNORANCE = _words("know idea telling sure certain clear")
 _ASKING = _words("ask wonder know see check question sound look decide")
 _PERSONAL = ("he", "she", "they", "it", "we", "i")
 _QUOTE_OPEN = ("“", '"', "‘", "'", "«")
@@ -935,6 +936,8 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
     chain = [content] + [t for t in content.subtree if t.dep_ == "xcomp" and t.i in core_ids]
     if verb is not None:  # its own "not" is counted above
         chain = [t for t in chain if t.i != verb.i]
+    # "did not know why", "no idea": ignorance is a hedge (see HEDGE_PHRASES), not a denial.
+    chain = [t for t in chain if t.lemma_.lower() not in _IGNORANCE]
     if any(c.dep_ == "neg" for t in chain for c in t.children):
         negated = not negated
         negations.append(next(c.lower_ for t in chain for c in t.children if c.dep_ == "neg"))
@@ -949,13 +952,8 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
             if (
                 tok.lower_ == "no"
                 and tok.dep_ == "det"
-                and tok.head.dep_
-                in (
-                    "nsubj",
-                    "nsubjpass",
-                    "dobj",
-                    "attr",
-                )
+                and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
+                and tok.head.lemma_.lower() not in _IGNORANCE
             ):
                 negated = not negated
                 negations.append("no " + tok.head.lower_)

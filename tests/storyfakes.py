@@ -101,6 +101,28 @@ def reading(
     return ReadArticle(article, tuple(sentences), tuple(mentions), tuple(out))
 
 
+_VECTORS: dict[str, Any] = {}
+
+
+def embed(texts: Any) -> Any:
+    """The real embedding model, memoised by text: the tests embed the same claims often."""
+    import numpy as np
+
+    from storyline.embed import embed_texts
+
+    todo = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+    if todo:
+        _VECTORS.update(zip(todo, embed_texts(todo), strict=True))
+    return np.stack([_VECTORS[t] for t in texts])
+
+
+def align(story_id: str, readings: Any, **kw: Any) -> Any:
+    """:func:`storyline.align.align_story` with the memoised embedder."""
+    from storyline.align import align_story
+
+    return align_story(story_id, readings, embed=embed, **kw)
+
+
 class KeywordStance:
     """A stance stand-in: disagree when the article says the claim is false, agree when it
     repeats the claim's rarest long word, else unrelated. Counts its calls."""

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from storyfakes import BLAST_A, ENTS, KeywordStance, blast_readings, reading
-from storyline.align import AlignOptions, align_story, claim_actors, response_kind
+from storyfakes import BLAST_A, ENTS, KeywordStance, align, blast_readings, reading
+from storyline.align import AlignOptions, claim_actors, response_kind
 from storyline.model import Attribution, Claim, Polarity, StanceLabel
 
 
@@ -50,7 +50,7 @@ def test_claim_actors_uses_speaker_then_subject_and_part_of() -> None:
 
 def test_paraphrases_across_articles_form_one_group() -> None:
     readings = blast_readings()
-    al = align_story("s1", readings)
+    al = align("s1", readings)
     by_seed = {g.representative_claim_id: g for g in al.groups if g.kind == "proposition"}
     casualty = [g for g in by_seed.values() if len(g.claim_ids) == 2]
     assert len(casualty) == 1, [g.claim_ids for g in al.groups]
@@ -67,7 +67,7 @@ def test_paraphrases_across_articles_form_one_group() -> None:
 
 
 def test_different_answers_of_one_actor_form_a_response_group() -> None:
-    al = align_story("s1", blast_readings())
+    al = align("s1", blast_readings())
     responses = [g for g in al.groups if g.kind == "response"]
     assert len(responses) == 1
     rel = {lk.article_id: lk.relation for lk in al.links[responses[0].id]}
@@ -75,7 +75,7 @@ def test_different_answers_of_one_actor_form_a_response_group() -> None:
 
 
 def test_unrelated_claims_do_not_match() -> None:
-    al = align_story("s1", blast_readings())
+    al = align("s1", blast_readings())
     for g in al.groups:
         if g.kind == "proposition" and len(g.claim_ids) > 1:
             assert "Mara Quell" not in " ".join(g.claim_ids)
@@ -92,7 +92,7 @@ def test_stance_model_links_articles_without_a_matching_claim() -> None:
         entities=ENTS,
     )
     stance = KeywordStance()
-    al = align_story("s1", [*readings, denial], stance_model=stance)
+    al = align("s1", [*readings, denial], stance_model=stance)
     assert stance.pairs > 0
     c_links = [lk for lks in al.links.values() for lk in lks if lk.article_id == "art-c"]
     assert any(lk.relation is StanceLabel.DISAGREE and lk.target_claim_id is None for lk in c_links)
@@ -108,7 +108,7 @@ def test_claim_about_a_person_needs_an_article_naming_them() -> None:
             "Plant managers approved the overfilling of the storage tanks, the report said.": {}
         },
     )
-    al = align_story("s1", [readings[0], other], stance_model=KeywordStance())
+    al = align("s1", [readings[0], other], stance_model=KeywordStance())
     quell = next(c for c in readings[0].claims if "Mara Quell" in c.text)
     group = next(g for g in al.groups if quell.id in g.claim_ids)
     agree = [lk for lk in al.links[group.id] if lk.article_id == "art-d"]
@@ -123,7 +123,7 @@ def test_copies_are_aligned_once_and_fast() -> None:
     ]
     stance = KeywordStance()
     t0 = time.perf_counter()
-    al = align_story(
+    al = align(
         "s1",
         [*copies, base[1]],
         stance_model=stance,
@@ -136,8 +136,8 @@ def test_copies_are_aligned_once_and_fast() -> None:
 
 
 def test_empty_and_one_article_stories() -> None:
-    assert align_story("s0", []).groups == ()
-    one = align_story("s1", blast_readings()[:1], stance_model=KeywordStance())
+    assert align("s0", []).groups == ()
+    one = align("s1", blast_readings()[:1], stance_model=KeywordStance())
     assert all(len(g.claim_ids) == 1 for g in one.groups)
     assert one.stance_pairs == 0
 
@@ -145,7 +145,7 @@ def test_empty_and_one_article_stories() -> None:
 def test_budget_caps_stance_calls() -> None:
     stance = KeywordStance()
     readings = blast_readings()
-    align_story("s1", readings, stance_model=stance, options=AlignOptions(max_stance_pairs=1))
+    align("s1", readings, stance_model=stance, options=AlignOptions(max_stance_pairs=1))
     assert stance.pairs <= 1
     assert BLAST_A  # the fixture text is what the claims point into
     assert Polarity.DENIED in {c.polarity for r in readings for c in r.claims}

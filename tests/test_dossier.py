@@ -11,8 +11,7 @@ from typing import Any
 import pytest
 
 from conftest import EXAMPLES, ROOT
-from storyfakes import KeywordStance, blast_readings, reading
-from storyline.align import align_story
+from storyfakes import KeywordStance, align, blast_readings, reading
 from storyline.dossier import dossier_from, dossier_json_schema
 from storyline.model import Story, to_dict
 from storyline.verdicts import story_verdicts
@@ -186,7 +185,7 @@ def _hostile_dossier():
         claims={text.split(" next year.")[0] + " next year.": {}},
     )
     readings = [r, *blast_readings()]
-    al = align_story("s", readings, stance_model=KeywordStance())
+    al = align("s", readings, stance_model=KeywordStance())
     verdicts = story_verdicts("s", al.groups, al.links, readings, copy_of=al.copies)
     story = Story(id="s", title="<img src=x onerror=alert(1)>", article_ids=("evil",))
     return dossier_from(story, readings, verdicts)
@@ -232,7 +231,7 @@ def test_terminal_and_json_render() -> None:
 
 def test_one_article_dossier_is_sensible() -> None:
     r = blast_readings()[:1]
-    al = align_story("one", r)
+    al = align("one", r)
     verdicts = story_verdicts("one", al.groups, al.links, r)
     d = dossier_from(Story(id="one", title="t", article_ids=("art-a",)), r, verdicts)
     assert d.article_count == 1 and not d.corroborated and not d.contested

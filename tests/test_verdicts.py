@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from storyfakes import KeywordStance, blast_readings, reading
-from storyline.align import align_story
+from storyfakes import KeywordStance, align, blast_readings, reading
 from storyline.model import Article, VerdictLabel
 from storyline.verdicts import (
     article_date,
@@ -18,7 +17,7 @@ from storyline.verdicts import (
 
 
 def _verdicts(readings, **kw):
-    al = align_story("s1", readings, stance_model=KeywordStance())
+    al = align("s1", readings, stance_model=KeywordStance())
     return story_verdicts("s1", al.groups, al.links, readings, copy_of=al.copies, **kw), al
 
 
@@ -75,7 +74,7 @@ def test_same_outlet_and_copies_count_once() -> None:
     verdicts, _ = _verdicts([a, same_outlet])
     assert _find(verdicts, ["killed"]).label is VerdictLabel.SINGLE_SOURCE
     copy = dataclasses.replace(a, article=dataclasses.replace(a.article, id="copy", outlet="Wire"))
-    al = align_story("s1", [a, copy], copy_groups=[["art-a", "copy"]])
+    al = align("s1", [a, copy], copy_groups=[["art-a", "copy"]])
     verdicts = story_verdicts("s1", al.groups, al.links, [a, copy], copy_of=al.copies)
     v = _find(verdicts, ["killed"])
     assert v.label is VerdictLabel.SINGLE_SOURCE

@@ -1,0 +1,242 @@
+"""CLI of the stance stage: ``check``, ``eval fnc1``, ``eval emergent``, ``train stance``.
+
+Thin commands over :mod:`storyline.stance` and :mod:`storyline.evaluate.fnc`; heavy imports
+happen inside the commands.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+
+import typer
+
+from storyline.cli import (
+    DbOption,
+    JsonOption,
+    app,
+    console,
+    err_console,
+    eval_app,
+    fail,
+    open_db,
+    options,
+    print_json,
+    train_app,
+)
+
+__all__: list[str] = []
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model", help="Stance model file [env: STORYLINE_STANCE_MODEL; default: shipped]"
+    ),
+]
+
+
+def _model(path: str | None) -> Any:
+    from storyline.stance import StanceError, load_stance_model
+
+    try:
+        return load_stance_model(path, options(stance_model=path))
+    except StanceError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def check(
+    claim: Annotated[str, typer.Argument(help="The claim, one sentence")],
+    db: DbOption = None,
+    model: ModelOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Stance of every stored article toward CLAIM, grouped, with a one-line verdict."""
+    from storyline.stance import StanceError, check_claim, claim_problem
+
+    problem = claim_problem(claim)
+    if problem:
+        fail(f"{claim[:60]!r}: {problem}")
+    stance_model = _model(model)
+    with open_db(db) as store:
+        try:
+            result = check_claim(claim, store.iter_articles(), stance_model)
+        except StanceError as exc:
+            fail(str(exc))
+            return
+    if as_json:
+        print_json(
+            {
+                "claim": result.claim,
+                "verdict": result.verdict,
+                "summary": result.summary,
+                **{
+                    lab: [_entry(e) for e in getattr(result, lab)]
+                    for lab in ("agree", "disagree", "discuss")
+                },
+                "unrelated": result.unrelated,
+                "not_judged": [
+                    {"article_id": e.article.id, "reason": e.stance.reason} for e in result.skipped
+                ],
+            }
+        )
+        return
+    from rich.markup import escape
+
+    console.print(f"[bold]claim:[/] {escape(claim)}")
+    for lab, colour in (("agree", "green"), ("disagree", "red"), ("discuss", "yellow")):
+        entries = getattr(result, lab)
+        console.print(f"\n[bold {colour}]{lab}[/] ({len(entries)})")
+        for e in entries:
+            row = _entry(e)
+            head = f"  {row['outlet'] or '—'} · {row['published'] or 'no date'} · {e.article.id}"
+            console.print(
+                f"{escape(head)}  p={row['probability']:.2f}  {escape(row['title'] or '')}",
+                highlight=False,
+            )
+            for ev in row["evidence"][:1]:
+                console.print(f"    “{escape(_clip(ev['text']))}”", highlight=False)
+    for e in result.skipped:
+        err_console.print(f"not judged: {e.article.id}: {e.stance.reason}", highlight=False)
+    console.print(f"\n[bold]verdict:[/] {escape(result.summary)}")
+
+
+def _clip(text: str, n: int = 220) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _entry(e: Any) -> dict[str, Any]:
+    from storyline.model import to_dict
+
+    return {
+        "article_id": e.article.id,
+        "outlet": e.article.outlet,
+        "published": e.article.published,
+        "title": e.article.title,
+        "label": e.stance.label.value,
+        "probability": e.stance.probabilities.get(e.stance.label.value, 0.0),
+        "probabilities": e.stance.probabilities,
+        "evidence": [to_dict(ev) for ev in e.stance.evidence],
+    }
+
+
+def _report(name: str, score: Any, seconds: float, n_pairs: int, as_json: bool) -> None:
+    if as_json:
+        print_json({"data": name, "seconds": round(seconds, 1), **score.to_dict()})
+        return
+    console.print(f"[bold]{name}[/]", highlight=False)
+    for line in score.lines():
+        console.print(line, highlight=False, markup=False)
+    console.print(f"time: {seconds:.1f} s ({n_pairs / max(seconds, 1e-9):.0f} pairs/s)")
+
+
+def _predict(model: Any, data: Any, pairs: list[Any]) -> list[str]:
+    labels: list[str] = []
+    # Batches bound memory; the model's caches keep each body encoded once across batches.
+    for start in range(0, len(pairs), 2000):
+        batch = pairs[start : start + 2000]
+        stances = model.predict_pairs([(p.headline, data.bodies[p.body_id]) for p in batch])
+        labels.extend(s.label.value for s in stances)
+    return labels
+
+
+@eval_app.command("fnc1")
+def eval_fnc1(
+    bodies: Annotated[str, typer.Option(help="FNC-1 bodies CSV (Body ID,articleBody)")],
+    stances: Annotated[str, typer.Option(help="FNC-1 stances CSV (Headline,Body ID,Stance)")],
+    predictions: Annotated[
+        str | None, typer.Option(help="Write predictions here (Headline,Body ID,Stance)")
+    ] = None,
+    split: Annotated[
+        str, typer.Option(help="dev: only the committed dev split; all: every pair")
+    ] = "all",
+    model: ModelOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score the stance model on FNC-1 files: weighted score, macro-F1, per-class F1, confusion."""
+    from storyline.evaluate import fnc
+    from storyline.stance import DEFAULT_SPLIT_PATH
+
+    if split not in ("dev", "all"):
+        fail(f"--split {split!r}: must be dev or all")
+    t0 = time.perf_counter()
+    try:
+        data = fnc.load_fnc1(bodies, stances)
+        pairs = data.pairs
+        if split == "dev":
+            pairs = fnc.apply_split(data, fnc.load_split(DEFAULT_SPLIT_PATH), "dev")
+            if not pairs:
+                fail(f"{stances}: no pair of the committed dev split is in this file")
+    except fnc.FncError as exc:
+        fail(str(exc))
+        return
+    labels = _predict(_model(model), data, pairs)
+    seconds = time.perf_counter() - t0
+    if predictions:
+        fnc.write_predictions(predictions, pairs, labels)
+        err_console.print(f"wrote {len(labels)} predictions to {predictions}", highlight=False)
+    gold = [p.stance for p in pairs]
+    if any(g is None for g in gold):
+        if not predictions:
+            fail(f"{stances}: no Stance column, nothing to score (use --predictions)")
+        return
+    name = f"FNC-1 {stances} ({'dev split' if split == 'dev' else 'all pairs'})"
+    _report(name, fnc.score(gold, labels), seconds, len(pairs), as_json)  # type: ignore[arg-type]
+
+
+@eval_app.command("emergent")
+def eval_emergent(
+    data: Annotated[str, typer.Option(help="Emergent CSV (claimHeadline,articleHeadline,...)")],
+    predictions: Annotated[str | None, typer.Option(help="Write predictions here")] = None,
+    model: ModelOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Transfer test: the FNC-1-trained model on Emergent (claim vs article headline)."""
+    from storyline.evaluate import fnc
+
+    t0 = time.perf_counter()
+    try:
+        loaded = fnc.load_emergent(data)
+    except fnc.FncError as exc:
+        fail(str(exc))
+        return
+    labels = _predict(_model(model), loaded, loaded.pairs)
+    seconds = time.perf_counter() - t0
+    if predictions:
+        fnc.write_predictions(predictions, loaded.pairs, labels)
+    gold = [p.stance or "" for p in loaded.pairs]
+    _report(f"Emergent {data}", fnc.score(gold, labels), seconds, len(labels), as_json)
+
+
+@train_app.command("stance")
+def train_stance_cmd(
+    data: Annotated[
+        str, typer.Option(help="Folder with FNC-1 train_bodies.csv, train_stances.csv")
+    ],
+    out: Annotated[
+        str | None, typer.Option(help="Artifact path [default: the shipped one]")
+    ] = None,
+    cache: Annotated[
+        str | None, typer.Option(help="Cache sentence embeddings here (re-runs skip embedding)")
+    ] = None,
+) -> None:
+    """Train the stance model on FNC-1 (dev split held out), print dev figures and time."""
+    from pathlib import Path
+
+    from storyline.evaluate.fnc import FncError
+    from storyline.stance import StanceError, train_stance
+
+    for name in ("train_bodies.csv", "train_stances.csv"):
+        if not (Path(data) / name).is_file():
+            fail(f"{data}: no {name} there (the FNC-1 training data)")
+    try:
+        train_stance(
+            data,
+            out,
+            cache_dir=cache,
+            options=options(),
+            log=lambda m: console.print(m, highlight=False, markup=False),
+        )
+    except (FncError, StanceError) as exc:
+        fail(str(exc))

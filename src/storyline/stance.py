@@ -1,0 +1,603 @@
+"""Stance of articles toward a claim: agree, disagree, discuss or unrelated (the FNC-1 task).
+
+The shipped model (``data/stance/stance-model.json.gz``) is two LightGBM models over the
+features of :mod:`storyline.stance_features`: first related vs unrelated, then agree /
+disagree / discuss for related pairs, trained on the FNC-1 training split only
+(``storyline train stance --data DIR``). The file is data, not code: LightGBM's text model and
+a JSON TF-IDF vocabulary.
+
+Each article is split into sentences and embedded once; the encodings sit in an LRU cache keyed
+by article id (or text hash), so judging many claims against one store embeds every article
+once. Every non-unrelated stance names the one to three sentences that most support it as
+:class:`~storyline.model.Evidence` with exact character offsets into the article text.
+
+:func:`check_claim` turns the stances of many articles into a one-line verdict, the same rule
+for the CLI and the web UI.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from storyline.model import Article, Evidence, Stance, StanceLabel, content_id, normalise_text
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from storyline.config import Options
+
+__all__ = [
+    "DEFAULT_MODEL_PATH",
+    "CheckEntry",
+    "CheckResult",
+    "StanceError",
+    "StanceModel",
+    "check_claim",
+    "claim_problem",
+    "load_stance_model",
+    "verdict_for",
+]
+
+DEFAULT_MODEL_PATH = Path(__file__).parent / "data" / "stance" / "stance-model.json.gz"
+LABELS = ("agree", "disagree", "discuss", "unrelated")
+# A claim is one sentence; past this it is a document, and the features stop meaning much.
+MAX_CLAIM_WORDS = 200
+# Sentences whose support is within this fraction of the best one also count as evidence.
+EVIDENCE_RATIO = 0.8
+
+
+def _lex(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_ENGLISH = _lex(
+    "the of and to in a is that for it on was with as be by at this are from has have not "
+    "an or his her they said which were been will would their its but who"
+)
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+class StanceError(ValueError):
+    """A stance model file that cannot be used, or a claim that cannot be judged."""
+
+
+# --------------------------------------------------------------------------- input checks
+
+
+def _english_problem(text: str, what: str) -> str | None:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 8:
+        return None  # too short to tell; judge it
+    if sum(1 for w in words if w in _ENGLISH) / len(words) < 0.04:
+        return f"{what} does not look like English text"
+    return None
+
+
+def claim_problem(claim: str) -> str | None:
+    """Why a claim cannot be judged (None when it can)."""
+    if not isinstance(claim, str) or not claim.strip():
+        return "claim is empty"
+    words = _WORD.findall(claim)
+    if not words:
+        return "claim has no words (only punctuation, digits or symbols)"
+    if len(words) > MAX_CLAIM_WORDS:
+        return f"claim has {len(words)} words; a claim is one sentence (at most {MAX_CLAIM_WORDS})"
+    return _english_problem(claim, "claim")
+
+
+def _article_problem(article: Article | str) -> str | None:
+    text = article.text if isinstance(article, Article) else article
+    if not isinstance(text, str) or not any(c.isalnum() for c in text):
+        return "article has no text"
+    if isinstance(article, Article) and not article.is_english:
+        return f"article is not English (language={article.language})"
+    return _english_problem(text, "article")
+
+
+# --------------------------------------------------------------------------- model
+
+
+class _Lru:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[str, Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: str) -> Any:
+        value = self.data.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self.data.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: Any) -> None:
+        self.data[key] = value
+        self.data.move_to_end(key)
+        while len(self.data) > self.size:
+            self.data.popitem(last=False)
+
+
+class StanceModel:
+    """The trained two-stage stance classifier; thread-safe, cheap to call repeatedly."""
+
+    def __init__(
+        self,
+        artifact: dict[str, Any],
+        options: Options | None = None,
+        *,
+        cache_size: int = 4096,
+        embed: Any = None,
+    ) -> None:
+        import lightgbm as lgb
+
+        from storyline.stance_features import Tfidf
+
+        try:
+            self.meta = artifact.get("meta", {})
+            self.with_vectors = bool(artifact["with_vectors"])
+            self.tfidf = Tfidf.from_dict(artifact["tfidf"])
+            self.stage1 = lgb.Booster(model_str=artifact["stage1"])
+            self.stage2 = lgb.Booster(model_str=artifact["stage2"])
+            self.stage2_labels = tuple(artifact["stage2_labels"])
+            self.threshold = float(artifact.get("related_threshold", 0.5))
+        except (KeyError, TypeError, ValueError, lgb.basic.LightGBMError) as exc:
+            raise StanceError(f"stance model: malformed artifact ({exc})") from None
+        self.options = options
+        self._embed = embed
+        self.articles = _Lru(cache_size)
+        self.claims = _Lru(1024)
+        self._lock = threading.Lock()
+
+    # -- encoding ------------------------------------------------------------------------
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        if self._embed is not None:
+            return self._embed(texts)
+        from storyline.embed import embed_texts
+
+        return embed_texts(texts, self.options)
+
+    @staticmethod
+    def _key(article: Article | str) -> str:
+        if isinstance(article, Article):
+            return "a:" + article.id + ":" + content_id(article.text, length=8)
+        return "t:" + content_id(normalise_text(article))
+
+    def _article_encodings(self, articles: Sequence[Article | str]) -> list[Any]:
+        from storyline.stance_features import encode_articles
+
+        keys = [self._key(a) for a in articles]
+        found = {k: self.articles.get(k) for k in dict.fromkeys(keys)}
+        todo = [k for k, v in found.items() if v is None]
+        if todo:
+            texts = {
+                k: (a.text if isinstance(a, Article) else a)
+                for k, a in zip(keys, articles, strict=True)
+            }
+            for k, enc in zip(
+                todo, encode_articles([texts[k] for k in todo], self.tfidf, self.embed), strict=True
+            ):
+                found[k] = enc
+                self.articles.put(k, enc)
+        return [found[k] for k in keys]
+
+    def _claim_encodings(self, claims: Sequence[str]) -> list[Any]:
+        from storyline.stance_features import encode_claims
+
+        found = {c: self.claims.get(c) for c in dict.fromkeys(claims)}
+        todo = [c for c, v in found.items() if v is None]
+        if todo:
+            for c, enc in zip(todo, encode_claims(todo, self.tfidf, self.embed), strict=True):
+                found[c] = enc
+                self.claims.put(c, enc)
+        return [found[c] for c in claims]
+
+    def cache_stats(self) -> dict[str, int]:
+        return {
+            "article_hits": self.articles.hits,
+            "article_misses": self.articles.misses,
+            "claim_hits": self.claims.hits,
+            "claim_misses": self.claims.misses,
+        }
+
+    # -- prediction ----------------------------------------------------------------------
+
+    def predict(self, claim: str, articles: Sequence[Article | str]) -> list[Stance]:
+        """The stance of each article toward ``claim``, in order."""
+        return self.predict_pairs([(claim, a) for a in articles])
+
+    def predict_pairs(self, pairs: Sequence[tuple[str, Article | str]]) -> list[Stance]:
+        """Stances of many (claim, article) pairs in one batch; each text is encoded once."""
+        import numpy as np
+
+        from storyline.stance_features import pair_features
+
+        out: list[Stance | None] = [None] * len(pairs)
+        live: list[int] = []
+        for i, (claim, article) in enumerate(pairs):
+            aid = article.id if isinstance(article, Article) else None
+            reason = claim_problem(claim) or _article_problem(article)
+            if reason:
+                out[i] = Stance(StanceLabel.UNRELATED, {}, (), aid, reason)
+            else:
+                live.append(i)
+        if live:
+            with self._lock:
+                claims = self._claim_encodings([pairs[i][0].strip() for i in live])
+                arts = self._article_encodings([pairs[i][1] for i in live])
+            rows, orders = [], []
+            for c, a in zip(claims, arts, strict=True):
+                row, order, scores = pair_features(c, a, self.with_vectors)
+                rows.append(row)
+                orders.append((order, scores))
+            probs = self.probabilities(np.vstack(rows))
+            for k, i in enumerate(live):
+                article = pairs[i][1]
+                out[i] = self._stance(probs[k], arts[k], orders[k], article)
+        return [s for s in out if s is not None]
+
+    def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """(n, 4) probabilities in :data:`LABELS` order from feature rows."""
+        import numpy as np
+
+        p_rel = np.asarray(self.stage1.predict(features), dtype=np.float64)
+        p3 = np.asarray(self.stage2.predict(features), dtype=np.float64).reshape(len(features), -1)
+        out = np.zeros((len(features), 4))
+        for j, lab in enumerate(self.stage2_labels):
+            out[:, LABELS.index(lab)] = p_rel * p3[:, j]
+        out[:, 3] = 1.0 - p_rel
+        return out
+
+    def decide(self, probs: np.ndarray) -> list[str]:
+        """Labels for rows of :meth:`probabilities` (stage 1 threshold, then stage 2 argmax)."""
+        labels = []
+        for row in probs:
+            if 1.0 - row[3] < self.threshold:
+                labels.append("unrelated")
+            else:
+                labels.append(LABELS[int(row[:3].argmax())])
+        return labels
+
+    def _stance(
+        self, probs: np.ndarray, enc: Any, order: tuple[list[int], np.ndarray], article: Any
+    ) -> Stance:
+        label = self.decide(probs[None, :])[0]
+        aid = article.id if isinstance(article, Article) else None
+        evidence: tuple[Evidence, ...] = ()
+        if label != "unrelated" and order[0]:
+            idx, scores = order
+            best = float(scores[0])
+            chosen = [
+                (i, float(s))
+                for i, s in zip(idx[:3], scores[:3], strict=False)
+                if i == idx[0] or float(s) >= EVIDENCE_RATIO * best
+            ]
+            evidence = tuple(
+                Evidence(
+                    aid,
+                    enc.spans[i][0],
+                    enc.spans[i][1],
+                    enc.text[enc.spans[i][0] : enc.spans[i][1]],
+                    round(s, 4),
+                )
+                for i, s in chosen
+            )
+        return Stance(
+            StanceLabel(label),
+            {lab: round(float(p), 4) for lab, p in zip(LABELS, probs, strict=True)},
+            evidence,
+            aid,
+        )
+
+
+_MODELS: dict[str, StanceModel] = {}
+_LOAD_LOCK = threading.Lock()
+
+
+def read_artifact(path: str | Path) -> dict[str, Any]:
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+        if raw[:2] == b"\x1f\x8b":
+            raw = gzip.decompress(raw)
+        data = json.loads(raw.decode("utf-8"))
+    except FileNotFoundError:
+        raise StanceError(
+            f"stance model {p}: no such file (train one: storyline train stance --data DIR)"
+        ) from None
+    except (OSError, ValueError, EOFError) as exc:
+        raise StanceError(f"stance model {p}: cannot read: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != "storyline-stance-1":
+        raise StanceError(f"stance model {p}: not a storyline stance model file")
+    return data
+
+
+def load_stance_model(
+    path: str | Path | None = None, options: Options | None = None
+) -> StanceModel:
+    """The model at ``path``, else ``options.stance_model``, else the shipped one; cached."""
+    chosen = path or (options.stance_model if options is not None else None) or DEFAULT_MODEL_PATH
+    key = str(Path(chosen).resolve())
+    with _LOAD_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            model = StanceModel(read_artifact(chosen), options)
+            _MODELS[key] = model
+    return model
+
+
+# --------------------------------------------------------------------------- check a claim
+
+
+@dataclass(frozen=True, slots=True)
+class CheckEntry:
+    article: Article
+    stance: Stance
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """Every article's stance toward one claim, grouped, with a verdict.
+
+    Verdicts: ``supported`` (at least two articles agree, none disagrees), ``contested``
+    (some agree and some disagree), ``disputed`` (some disagree, none agrees), ``reported``
+    (related articles, but only one agrees or they only discuss it), ``unreported`` (no
+    article is related).
+    """
+
+    claim: str
+    verdict: str
+    summary: str
+    agree: tuple[CheckEntry, ...] = ()
+    disagree: tuple[CheckEntry, ...] = ()
+    discuss: tuple[CheckEntry, ...] = ()
+    unrelated: int = 0
+    skipped: tuple[CheckEntry, ...] = field(default_factory=tuple)  # could not be judged
+
+
+def verdict_for(agree: int, disagree: int, discuss: int) -> str:
+    """The verdict rule of :class:`CheckResult`, as a pure function of the counts."""
+    if agree and disagree:
+        return "contested"
+    if disagree:
+        return "disputed"
+    if agree >= 2:
+        return "supported"
+    if agree or discuss:
+        return "reported"
+    return "unreported"
+
+
+def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> CheckResult:
+    """The stance of every article toward ``claim`` and the verdict; raises on a bad claim."""
+    problem = claim_problem(claim)
+    if problem:
+        raise StanceError(problem)
+    items = list(articles)
+    groups: dict[str, list[CheckEntry]] = {lab: [] for lab in LABELS}
+    skipped: list[CheckEntry] = []
+    for start in range(0, len(items), 256):
+        batch = items[start : start + 256]
+        for article, stance in zip(batch, model.predict(claim, batch), strict=True):
+            entry = CheckEntry(article, stance)
+            (skipped if stance.reason else groups[stance.label.value]).append(entry)
+    for lab in ("agree", "disagree", "discuss"):
+        groups[lab].sort(key=lambda e, lab=lab: -e.stance.probabilities.get(lab, 0.0))
+    n = {lab: len(groups[lab]) for lab in LABELS}
+    verdict = verdict_for(n["agree"], n["disagree"], n["discuss"])
+    summary = (
+        f"{verdict}: {n['agree']} agree, {n['disagree']} disagree, {n['discuss']} discuss, "
+        f"{n['unrelated']} unrelated"
+        + (f", {len(skipped)} not judged" if skipped else "")
+        + f" (of {len(items)} article(s))"
+    )
+    return CheckResult(
+        claim=claim,
+        verdict=verdict,
+        summary=summary,
+        agree=tuple(groups["agree"]),
+        disagree=tuple(groups["disagree"]),
+        discuss=tuple(groups["discuss"]),
+        unrelated=n["unrelated"],
+        skipped=tuple(skipped),
+    )
+
+
+# --------------------------------------------------------------------------- training
+
+DEFAULT_SPLIT_PATH = Path(__file__).parent / "data" / "stance" / "dev-split.json"
+DEFAULT_GATE_PATH = Path(__file__).parent / "data" / "stance" / "gate-sample.json"
+
+# LightGBM settings; chosen on an inner split of the training side (never on dev).
+STAGE1_PARAMS: dict[str, Any] = {
+    "objective": "binary",
+    "learning_rate": 0.05,
+    "num_leaves": 31,
+    "min_data_in_leaf": 40,
+    "feature_fraction": 0.5,
+    "bagging_fraction": 0.8,
+    "bagging_freq": 1,
+    "lambda_l2": 1.0,
+    "verbose": -1,
+    "num_threads": 2,
+    "seed": 13,
+    "deterministic": True,
+}
+STAGE1_ROUNDS = 300
+STAGE2_PARAMS: dict[str, Any] = {
+    **STAGE1_PARAMS,
+    "objective": "multiclass",
+    "num_class": 3,
+    "num_leaves": 31,
+}
+STAGE2_ROUNDS = 400
+STAGE2_LABELS = ("agree", "disagree", "discuss")
+# Class weights of stage 2 are (majority / class count) ** this power: 1 would fully balance,
+# 0 ignore the imbalance; in between protects `disagree` without flooding it.
+CLASS_WEIGHT_POWER = 0.7
+
+
+@dataclass(slots=True)
+class PairFeatures:
+    """Feature rows of labelled pairs, ready for the classifiers."""
+
+    X: np.ndarray
+    y: list[str]
+
+
+def fnc_features(
+    data: Any,
+    pairs: Sequence[Any],
+    tfidf: Any,
+    embed: Any,
+    with_vectors: bool = True,
+) -> np.ndarray:
+    """Feature rows for FNC pairs; every body and headline of ``data`` is encoded in one call.
+
+    Encoding all of ``data`` (not only ``pairs``) keeps the embedding calls identical between
+    runs, so a disk cache of them is reused by the train and dev sides alike.
+    """
+    import numpy as np
+
+    from storyline.stance_features import encode_articles, encode_claims, pair_features
+
+    body_ids = sorted(data.bodies, key=lambda x: (len(x), x))
+    arts = dict(
+        zip(
+            body_ids, encode_articles([data.bodies[b] for b in body_ids], tfidf, embed), strict=True
+        )
+    )
+    heads = sorted({p.headline for p in data.pairs})
+    claims = dict(zip(heads, encode_claims(heads, tfidf, embed), strict=True))
+    rows = [pair_features(claims[p.headline], arts[p.body_id], with_vectors)[0] for p in pairs]
+    return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
+
+
+def _class_weights(y: Sequence[str], power: float) -> dict[str, float]:
+    from collections import Counter
+
+    counts = Counter(y)
+    top = max(counts.values())
+    return {lab: (top / counts[lab]) ** power for lab in counts}
+
+
+def fit_stance(
+    X: np.ndarray,
+    y: Sequence[str],
+    *,
+    power: float = CLASS_WEIGHT_POWER,
+    rounds: tuple[int, int] = (STAGE1_ROUNDS, STAGE2_ROUNDS),
+) -> tuple[Any, Any]:
+    """Train both stages on feature rows; returns (stage1, stage2) LightGBM boosters."""
+    import lightgbm as lgb
+    import numpy as np
+
+    y_rel = np.array([lab != "unrelated" for lab in y], dtype=np.float32)
+    stage1 = lgb.train(STAGE1_PARAMS, lgb.Dataset(X, y_rel), num_boost_round=rounds[0])
+    rel = np.flatnonzero(y_rel)
+    y3 = [y[i] for i in rel]
+    weights = _class_weights(y3, power)
+    stage2 = lgb.train(
+        STAGE2_PARAMS,
+        lgb.Dataset(
+            X[rel],
+            np.array([STAGE2_LABELS.index(lab) for lab in y3]),
+            weight=np.array([weights[lab] for lab in y3], dtype=np.float32),
+        ),
+        num_boost_round=rounds[1],
+    )
+    return stage1, stage2
+
+
+def train_stance(
+    data_dir: str | Path,
+    out: str | Path | None = None,
+    *,
+    split_path: str | Path | None = None,
+    cache_dir: str | None = None,
+    options: Options | None = None,
+    log: Any = print,
+) -> dict[str, Any]:
+    """Train on the FNC-1 training side of the committed split, score dev, write the artifact.
+
+    Returns the dev scores (as :meth:`storyline.evaluate.fnc.Score.to_dict`) and timings.
+    """
+    import time
+
+    from storyline.evaluate import fnc
+    from storyline.stance_features import Tfidf, cached
+
+    t0 = time.perf_counter()
+    d = Path(data_dir)
+    data = fnc.load_fnc1(d / "train_bodies.csv", d / "train_stances.csv")
+    split_file = Path(split_path or DEFAULT_SPLIT_PATH)
+    if split_file.is_file():
+        split = fnc.load_split(split_file)
+    else:
+        split = fnc.dev_split(data)
+        split_file.parent.mkdir(parents=True, exist_ok=True)
+        split_file.write_text(json.dumps(split, indent=0) + "\n", encoding="utf-8")
+        log(f"wrote new dev split {split_file}")
+    train_pairs = fnc.apply_split(data, split, "train")
+    dev_pairs = fnc.apply_split(data, split, "dev")
+    if not train_pairs:
+        raise StanceError(f"{d}: no training pairs after the split")
+    log(f"pairs: {len(train_pairs)} train, {len(dev_pairs)} dev (cross pairs dropped)")
+    train_bodies = {p.body_id for p in train_pairs}
+    docs = [data.bodies[b] for b in sorted(train_bodies)]
+    docs += sorted({p.headline for p in train_pairs})
+    tfidf = Tfidf.fit(docs)
+    from storyline.embed import embed_texts
+
+    embed = cached(lambda texts: embed_texts(texts, options), cache_dir)
+    X_all = fnc_features(data, train_pairs + dev_pairs, tfidf, embed)
+    t_feat = time.perf_counter() - t0
+    log(f"features: {X_all.shape[1]} per pair, {t_feat:.0f} s")
+    X_train, X_dev = X_all[: len(train_pairs)], X_all[len(train_pairs) :]
+    stage1, stage2 = fit_stance(X_train, [p.stance or "" for p in train_pairs])
+    t_fit = time.perf_counter() - t0 - t_feat
+    log(f"classifiers: {t_fit:.0f} s")
+    artifact = {
+        "format": "storyline-stance-1",
+        "with_vectors": True,
+        "tfidf": tfidf.to_dict(),
+        "stage1": stage1.model_to_string(),
+        "stage2": stage2.model_to_string(),
+        "stage2_labels": list(STAGE2_LABELS),
+        "related_threshold": 0.5,
+        "meta": {
+            "trained_on": "FNC-1 train_stances.csv, training side of dev-split.json",
+            "train_pairs": len(train_pairs),
+            "embedding": "all-MiniLM-L6-v2",
+            "class_weight_power": CLASS_WEIGHT_POWER,
+        },
+    }
+    model = StanceModel(artifact, options)
+    result: dict[str, Any] = {"train_pairs": len(train_pairs), "dev_pairs": len(dev_pairs)}
+    if dev_pairs:
+        predicted = model.decide(model.probabilities(X_dev))
+        dev_score = fnc.score([p.stance or "" for p in dev_pairs], predicted)
+        result["dev"] = dev_score.to_dict()
+        for line in dev_score.lines():
+            log("dev " + line)
+    artifact["meta"]["dev"] = result.get("dev")
+    target = Path(out or DEFAULT_MODEL_PATH)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(artifact, separators=(",", ":")).encode("utf-8")
+    target.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    result["artifact"] = str(target)
+    result["artifact_bytes"] = target.stat().st_size
+    result["seconds"] = round(time.perf_counter() - t0, 1)
+    log(f"wrote {target} ({result['artifact_bytes'] / 1e6:.2f} MB) in {result['seconds']:.0f} s")
+    return result

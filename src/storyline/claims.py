@@ -30,25 +30,42 @@ from typing import Any
 
 from storyline.claims_lexicon import (
     ANON_HEADS,
-    BLURB,
+    ASKING,
     BOILERPLATE_LINE,
     CAPTION,
+    CONTENT_VERBS,
+    DENIED_THINGS,
     DENY_VERBS,
     DOC_NOUNS,
+    DOUBTED,
+    EXPRESSED,
+    FUTURE,
     HEDGE_ADJ,
     HEDGE_ADV,
     HEDGE_MODALS,
     HEDGE_PHRASES,
     HEDGE_VERBS,
+    IGNORANCE,
     MEDIA_HEADS,
     MEDIA_NOUNS,
     NEG_PHRASES,
+    NOMINAL,
     PERSON_NOUNS,
+    PERSONAL,
+    QUOTE_OPEN,
     REPORTING_VERBS,
     SPECULATIVE_PHRASES,
+    SPEECH_VERBS,
+    SPOKEN_IN,
+    STRONG_SPEECH,
     OutletTable,
-    _words,
+    blurb_lines,
+    furniture_spans,
+    is_furniture_line,
+    is_heading,
+    line_bounds,
     load_outlets,
+    quotations,
 )
 from storyline.model import (
     Article,
@@ -64,50 +81,12 @@ from storyline.model import (
 
 __all__ = ["extract_claims", "furniture_spans", "is_furniture_line"]
 
-# Reporting verbs that report on their own, with a plain object or none ("Apple announced a
-# recall", "officials declined to comment"); the rest need a clausal complement.
-_SPEECH_VERBS = _words(
-    """
-    say tell reveal report claim deny confirm announce warn state allege disclose acknowledge
-    admit insist hint suggest comment respond reply tweet express reiterate
-    """
-)
-# Objects that make "express"/"voice" a speech act ("expressed concern over...").
-_EXPRESSED = _words(
-    "concern concerns doubt doubts hope regret support confidence fear fears surprise "
-    "outrage anger condolences belief disappointment optimism scepticism skepticism"
-)
-# Verbs that make whatever noun is their subject a speaker ("the office says...").
-_STRONG_SPEECH = _words(
-    "say tell claim deny announce confirm state report reveal allege insist admit acknowledge "
-    "disclose testify tweet reiterate warn"
-)
-_NOMINAL = ("NOUN", "PROPN", "PRON")
-_DENIED_THINGS = _words(
-    "allegation accusation claim charge report rumour rumor story request suggestion "
-    "involvement responsibility wrongdoing"
-)
-_IGNORANCE = _words("know idea telling sure certain clear")
-_ASKING = _words("ask wonder know see check question sound look decide")
-_PERSONAL = ("he", "she", "they", "it", "we", "i")
-_QUOTE_OPEN = ("“", '"', "‘", "'", "«")
-_SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
-_CONTENT_VERBS = _words("find show read conclude agree point signal learn")
-_DOUBTED = _words("alleged purported suspected unconfirmed rumoured rumored unverified")
 _SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Dependents that do not belong to a speaker's name.
 _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
 # Dependents that carry a separate statement rather than qualify the main one.
 _CORE_CUT = frozenset(("conj", "cc", "advcl", "parataxis", "relcl", "acl"))
-_TERMINAL = tuple(".!?\"”’')…")
-_FUTURE = re.compile(
-    r"\b(?:will|shall|(?:is|are|['’]s|['’]re) (?:going|set|planning|due|about) to|"
-    r"(?:plans|intends) to)\b",
-    re.IGNORECASE,
-)
-_MAX_HEADING_WORDS = 30
 _CARRY_WINDOW = 5
-_MAX_QUOTE_LINES = 8
 
 
 @dataclass
@@ -162,10 +141,10 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     outlets = load_outlets()
     claims: list[Claim] = []
     history: list[tuple[_Unit, _Found]] = []
-    blurb_lines = _blurb_lines(text, article.outlet)
+    blurbs = blurb_lines(text, article.outlet)
     title = normalise_text(article.title) if article.title else None
     for unit in _units(doc, text, sentences):
-        if not _is_claim(unit, title, blurb_lines):
+        if not _is_claim(unit, title, blurbs):
             continue
         found = _attribute(unit, outlets)
         _resolve_media_noun(unit, found, outlets)
@@ -190,41 +169,11 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     return claims
 
 
-def is_furniture_line(line: str, outlet: str | None = None) -> bool:
-    """True for a line of page furniture: caption, heading, dateline, "Also read:", blurb."""
-    stripped = line.strip()
-    if not stripped:
-        return False
-    if CAPTION.search(stripped) or BOILERPLATE_LINE.match(stripped) or BLURB.search(stripped):
-        return True
-    if outlet and _starts_with_outlet_self_description(stripped, outlet):
-        return True
-    return _is_heading(stripped)
-
-
-def furniture_spans(text: str, outlet: str | None = None) -> list[tuple[int, int]]:
-    """Character spans of the furniture lines of ``text`` (see :func:`is_furniture_line`)."""
-    spans = []
-    for start, end in _line_bounds(text):
-        if is_furniture_line(text[start:end], outlet):
-            spans.append((start, end))
-    return spans
-
-
 # --------------------------------------------------------------------------- units and furniture
 
 
-def _line_bounds(text: str) -> list[tuple[int, int]]:
-    bounds = []
-    pos = 0
-    for line in text.split("\n"):
-        bounds.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return bounds
-
-
 def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
-    lines = _line_bounds(text)
+    lines = line_bounds(text)
     units = []
     li = 0
     for sent in sentences:
@@ -247,39 +196,11 @@ def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
     return units
 
 
-def _is_heading(line: str) -> bool:
-    words = line.split()
-    if line.endswith(":"):  # "Reactions:" is a heading, "The minister told reporters:" not
-        return len(words) <= 6
-    return not line.endswith(_TERMINAL) and len(words) <= _MAX_HEADING_WORDS
-
-
-def _starts_with_outlet_self_description(line: str, outlet: str) -> bool:
-    low, name = line.lower(), outlet.lower().strip()
-    return (
-        bool(name)
-        and low.startswith(name)
-        and bool(re.match(r"\s+(?:is|are|aims)\b", low[len(name) :]))
-    )
-
-
-def _blurb_lines(text: str, outlet: str | None) -> set[str]:
-    """Lines that describe the outlet itself; a blurb paragraph is furniture as a whole."""
-    found = set()
-    for start, end in _line_bounds(text):
-        line = text[start:end].strip()
-        if line and (
-            BLURB.search(line) or (outlet and _starts_with_outlet_self_description(line, outlet))
-        ):
-            found.add(line)
-    return found
-
-
-def _is_claim(unit: _Unit, title: str | None, blurb_lines: set[str]) -> bool:
+def _is_claim(unit: _Unit, title: str | None, blurbs: set[str]) -> bool:
     line = unit.line.strip()
-    if line in blurb_lines or CAPTION.search(line) or BOILERPLATE_LINE.match(line):
+    if line in blurbs or CAPTION.search(line) or BOILERPLATE_LINE.match(line):
         return False
-    if _is_heading(line) or (title and normalise_text(line) == title):
+    if is_heading(line) or (title and normalise_text(line) == title):
         return False
     body = unit.tokens
     if not body:
@@ -367,7 +288,7 @@ def _speaker_of_verb(
         ]
         subject = tops[0] if tops else None
     if subject is not None and subject.dep_ != "nsubjpass":  # "terms were not disclosed"
-        if subject.pos_ == "PRON" and subject.lower_ in _PERSONAL:
+        if subject.pos_ == "PRON" and subject.lower_ in PERSONAL:
             found.pronoun = subject.lower_
             found.speaker = subject.text
             found.start, found.end = subject.idx, subject.idx + len(subject.text)
@@ -402,7 +323,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj"):
             continue
         # "An official downplayed the unrest, saying that...": the participle reports.
-        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in _STRONG_SPEECH):
+        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in STRONG_SPEECH):
             continue
         clausal = any(
             c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.pos_ == "VERB")
@@ -416,26 +337,26 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
-            and (subject.lower_ not in _PERSONAL or subject.lower_ in ("you", "one"))
+            and (subject.lower_ not in PERSONAL or subject.lower_ in ("you", "one"))
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
         if lemma in DENY_VERBS and not any(
             c.dep_ == "ccomp"
             or (c.dep_ == "xcomp" and c.lemma_.lower() in REPORTING_VERBS)
-            or (c.dep_ == "dobj" and c.lemma_.lower() in _DENIED_THINGS)
+            or (c.dep_ == "dobj" and c.lemma_.lower() in DENIED_THINGS)
             for c in tok.children
         ):
             continue  # "declined to comment" reports; "refused to be photographed" does not
-        plain = lemma in _SPEECH_VERBS and (
+        plain = lemma in SPEECH_VERBS and (
             _speakerlike(subject)
-            or (lemma in _STRONG_SPEECH and subject is not None and subject.pos_ in _NOMINAL)
+            or (lemma in STRONG_SPEECH and subject is not None and subject.pos_ in NOMINAL)
         )
         if lemma in ("express", "voice"):
-            plain = any(c.dep_ == "dobj" and c.lemma_.lower() in _EXPRESSED for c in tok.children)
+            plain = any(c.dep_ == "dobj" and c.lemma_.lower() in EXPRESSED for c in tok.children)
         if not (clausal or reversed_ or plain):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
-        if lemma in _CONTENT_VERBS and not _speakerlike(_subject(tok)):
+        if lemma in CONTENT_VERBS and not _speakerlike(_subject(tok)):
             continue
         depth = _depth(tok, root)
         if depth < best_depth:
@@ -646,7 +567,7 @@ def _merge(found: _Found, sub: _Found, verb: str) -> None:
 def _statement_by(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
     """ "in a statement made by X", "in a statement from X": X is the speaker."""
     for tok in unit.tokens:
-        if tok.lemma_.lower() not in _SPOKEN_IN:
+        if tok.lemma_.lower() not in SPOKEN_IN:
             continue
         if tok.head.lower_ not in ("in", "during") or tok.dep_ != "pobj":
             continue
@@ -725,57 +646,16 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
         return
     unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
     # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
-    if unit_text.startswith(_QUOTE_OPEN) and history[-1][1] is recent[-1]:
+    if unit_text.startswith(QUOTE_OPEN) and history[-1][1] is recent[-1]:
         _copy_from(found, recent[-1])
         return
     # A statement about the future on the same topic right after a reported one continues
     # the report: the reporter cannot know it first-hand.
     last = [(u, f) for u, f in history[-2:] if f.speaker and not f.pronoun]
-    if last and _FUTURE.search(unit_text) and not unit_text.startswith(_QUOTE_OPEN):
+    if last and FUTURE.search(unit_text) and not unit_text.startswith(QUOTE_OPEN):
         prev_unit, prev = last[-1]
         if _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev)):
             _copy_from(found, prev)
-
-
-def _quotations(text: str) -> list[tuple[int, int]]:
-    """Spans of quoted speech.
-
-    A quotation runs on over line breaks while the next line does not open a new one (one
-    sentence a line, as some corpora store text); a quote left open for more than
-    ``_MAX_QUOTE_LINES`` lines is taken to end with its first line (a stray mark).
-    """
-    spans = []
-    open_at: int | None = None
-    first_break: int | None = None
-    lines = 0
-
-    def close(end: int) -> None:
-        nonlocal open_at, first_break, lines
-        if open_at is not None:
-            spans.append((open_at, end))
-        open_at, first_break, lines = None, None, 0
-
-    for m in re.finditer(r"[“”\"]|\n", text):
-        ch, at = m.group(0), m.start()
-        if ch == "\n":
-            if open_at is None:
-                continue
-            nxt = text[at + 1 : at + 3].lstrip()
-            if nxt[:1] in ("“", '"') or not text[at + 1 :].strip():
-                close(at)  # the next paragraph opens its own quotation
-                continue
-            first_break = at if first_break is None else first_break
-            lines += 1
-            if lines > _MAX_QUOTE_LINES:
-                close(first_break)
-        elif ch == "“" or (ch == '"' and open_at is None):
-            close(at)
-            open_at = at
-        else:
-            close(m.end())
-    if open_at is not None:
-        close(first_break if first_break is not None else len(text))
-    return [(a, b) for a, b in spans if b - a > 2]
 
 
 def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None:
@@ -785,7 +665,7 @@ def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None
     of the sentences the quotation touches; a sentence within the quotation with no speaker
     of its own, or with "I"/"we", is that speaker's.
     """
-    for qs, qe in _quotations(text):
+    for qs, qe in quotations(text):
         touching = [(u, f) for u, f in found_units if u.start < qe and u.end > qs]
         if not touching:
             continue
@@ -937,7 +817,7 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
     if verb is not None:  # its own "not" is counted above
         chain = [t for t in chain if t.i != verb.i]
     # "did not know why", "no idea": ignorance is a hedge (see HEDGE_PHRASES), not a denial.
-    chain = [t for t in chain if t.lemma_.lower() not in _IGNORANCE]
+    chain = [t for t in chain if t.lemma_.lower() not in IGNORANCE]
     if any(c.dep_ == "neg" for t in chain for c in t.children):
         negated = not negated
         negations.append(next(c.lower_ for t in chain for c in t.children if c.dep_ == "neg"))
@@ -953,7 +833,7 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
                 tok.lower_ == "no"
                 and tok.dep_ == "det"
                 and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
-                and tok.head.lemma_.lower() not in _IGNORANCE
+                and tok.head.lemma_.lower() not in IGNORANCE
             ):
                 negated = not negated
                 negations.append("no " + tok.head.lower_)
@@ -975,7 +855,7 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
         elif low in HEDGE_ADJ and tok.i in core_ids:
             # "the alleged attacker fled", "is possible": the claim itself is in doubt;
             # "discussed the potential closure" is a certain claim about a possibility.
-            on_object = tok.head.dep_ == "dobj" and low in _DOUBTED
+            on_object = tok.head.dep_ == "dobj" and low in DOUBTED
             if tok.dep_ in ("acomp", "attr") or (
                 tok.dep_ == "amod"
                 and (tok.head.dep_ in ("nsubj", "nsubjpass", "attr") or on_object)
@@ -999,7 +879,7 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
         if m:
             speculative.append(m.group(0))
     # A condition ("If the talks fail, ..."), not an indirect question ("asked if", "as if").
-    if content.lemma_.lower() not in _ASKING and any(
+    if content.lemma_.lower() not in ASKING and any(
         c.dep_ == "advcl"
         and any(
             m.lower_ in ("if", "unless")

@@ -1,4 +1,4 @@
-"""Word lists for claim extraction: reporting verbs, hedges, denials, furniture patterns, outlets.
+"""Word lists and text patterns for claims: reporting verbs, hedges, denials, furniture, quotes.
 
 Kept apart from :mod:`storyline.claims` so the rules read as rules and the lists can grow
 without touching them. Media outlets are data (``data/outlets.txt``); everything here is
@@ -14,24 +14,47 @@ from importlib import resources
 
 __all__ = [
     "ANON_HEADS",
-    "BOILERPLATE_LINE",
+    "ASKING",
     "BLURB",
+    "BOILERPLATE_LINE",
     "CAPTION",
+    "CONTENT_VERBS",
+    "DENIED_THINGS",
     "DENY_VERBS",
     "DOC_NOUNS",
+    "DOUBTED",
+    "EXPRESSED",
+    "FUTURE",
     "HEDGE_ADJ",
     "HEDGE_ADV",
     "HEDGE_MODALS",
     "HEDGE_PHRASES",
     "HEDGE_VERBS",
+    "IGNORANCE",
+    "MAX_HEADING_WORDS",
+    "MAX_QUOTE_LINES",
     "MEDIA_HEADS",
     "MEDIA_NOUNS",
     "NEG_PHRASES",
+    "NOMINAL",
     "OutletTable",
+    "PERSONAL",
     "PERSON_NOUNS",
+    "QUOTE_OPEN",
     "REPORTING_VERBS",
     "SPECULATIVE_PHRASES",
+    "SPEECH_VERBS",
+    "SPOKEN_IN",
+    "STRONG_SPEECH",
+    "TERMINAL",
+    "blurb_lines",
+    "furniture_spans",
+    "is_furniture_line",
+    "is_heading",
+    "is_outlet_self_description",
+    "line_bounds",
     "load_outlets",
+    "quotations",
 ]
 
 
@@ -198,6 +221,145 @@ BLURB = re.compile(
     r"journalism\b|\bsign up for\b|\bsubscribe to\b",
     re.IGNORECASE,
 )
+
+
+# --------------------------------------------------------------------------- more word lists
+
+# Reporting verbs that report on their own, with a plain object or none ("Apple announced a
+# recall", "officials declined to comment"); the rest need a clausal complement.
+SPEECH_VERBS = _words(
+    """
+    say tell reveal report claim deny confirm announce warn state allege disclose acknowledge
+    admit insist hint suggest comment respond reply tweet express reiterate
+    """
+)
+# Objects that make "express"/"voice" a speech act ("expressed concern over...").
+EXPRESSED = _words(
+    "concern concerns doubt doubts hope regret support confidence fear fears surprise "
+    "outrage anger condolences belief disappointment optimism scepticism skepticism"
+)
+# Verbs that make whatever noun is their subject a speaker ("the office says...").
+STRONG_SPEECH = _words(
+    "say tell claim deny announce confirm state report reveal allege insist admit acknowledge "
+    "disclose testify tweet reiterate warn"
+)
+NOMINAL = ("NOUN", "PROPN", "PRON")
+DENIED_THINGS = _words(
+    "allegation accusation claim charge report rumour rumor story request suggestion "
+    "involvement responsibility wrongdoing"
+)
+IGNORANCE = _words("know idea telling sure certain clear")
+ASKING = _words("ask wonder know see check question sound look decide")
+PERSONAL = ("he", "she", "they", "it", "we", "i")
+QUOTE_OPEN = ("“", '"', "‘", "'", "«")
+SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
+CONTENT_VERBS = _words("find show read conclude agree point signal learn")
+DOUBTED = _words("alleged purported suspected unconfirmed rumoured rumored unverified")
+TERMINAL = tuple(".!?\"”’')…")
+FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are|['’]s|['’]re) (?:going|set|planning|due|about) to|"
+    r"(?:plans|intends) to)\b",
+    re.IGNORECASE,
+)
+MAX_HEADING_WORDS = 30
+MAX_QUOTE_LINES = 8
+
+
+def is_furniture_line(line: str, outlet: str | None = None) -> bool:
+    """True for a line of page furniture: caption, heading, dateline, "Also read:", blurb."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if CAPTION.search(stripped) or BOILERPLATE_LINE.match(stripped) or BLURB.search(stripped):
+        return True
+    if outlet and is_outlet_self_description(stripped, outlet):
+        return True
+    return is_heading(stripped)
+
+
+def furniture_spans(text: str, outlet: str | None = None) -> list[tuple[int, int]]:
+    """Character spans of the furniture lines of ``text`` (see :func:`is_furniture_line`)."""
+    spans = []
+    for start, end in line_bounds(text):
+        if is_furniture_line(text[start:end], outlet):
+            spans.append((start, end))
+    return spans
+
+
+def line_bounds(text: str) -> list[tuple[int, int]]:
+    bounds = []
+    pos = 0
+    for line in text.split("\n"):
+        bounds.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return bounds
+
+
+def is_heading(line: str) -> bool:
+    words = line.split()
+    if line.endswith(":"):  # "Reactions:" is a heading, "The minister told reporters:" not
+        return len(words) <= 6
+    return not line.endswith(TERMINAL) and len(words) <= MAX_HEADING_WORDS
+
+
+def is_outlet_self_description(line: str, outlet: str) -> bool:
+    low, name = line.lower(), outlet.lower().strip()
+    return (
+        bool(name)
+        and low.startswith(name)
+        and bool(re.match(r"\s+(?:is|are|aims)\b", low[len(name) :]))
+    )
+
+
+def blurb_lines(text: str, outlet: str | None) -> set[str]:
+    """Lines that describe the outlet itself; a blurb paragraph is furniture as a whole."""
+    found = set()
+    for start, end in line_bounds(text):
+        line = text[start:end].strip()
+        if line and (BLURB.search(line) or (outlet and is_outlet_self_description(line, outlet))):
+            found.add(line)
+    return found
+
+
+def quotations(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech.
+
+    A quotation runs on over line breaks while the next line does not open a new one (one
+    sentence a line, as some corpora store text); a quote left open for more than
+    ``MAX_QUOTE_LINES`` lines is taken to end with its first line (a stray mark).
+    """
+    spans = []
+    open_at: int | None = None
+    first_break: int | None = None
+    lines = 0
+
+    def close(end: int) -> None:
+        nonlocal open_at, first_break, lines
+        if open_at is not None:
+            spans.append((open_at, end))
+        open_at, first_break, lines = None, None, 0
+
+    for m in re.finditer(r"[“”\"]|\n", text):
+        ch, at = m.group(0), m.start()
+        if ch == "\n":
+            if open_at is None:
+                continue
+            nxt = text[at + 1 : at + 3].lstrip()
+            if nxt[:1] in ("“", '"') or not text[at + 1 :].strip():
+                close(at)  # the next paragraph opens its own quotation
+                continue
+            first_break = at if first_break is None else first_break
+            lines += 1
+            if lines > MAX_QUOTE_LINES:
+                close(first_break)
+        elif ch == "“" or (ch == '"' and open_at is None):
+            close(at)
+            open_at = at
+        else:
+            close(m.end())
+    if open_at is not None:
+        close(first_break if first_break is not None else len(text))
+    return [(a, b) for a, b in spans if b - a > 2]
 
 
 @dataclass(frozen=True, slots=True)

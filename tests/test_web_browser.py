@@ -138,17 +138,23 @@ def test_upload_file_and_see_it_appear(sqlite_url: str, web_page: object, tmp_pa
     )
     upload = tmp_path / "flood-report.txt"
     upload.write_text(text, encoding="utf-8")
-    with live_server(_app(sqlite_url)) as base:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with live_server(_app(sqlite_url, analyze=False)) as base:
         page.goto(base + "/ingest")
-        page.set_input_files("#files", str(upload))
+        page.set_input_files("#files", [str(upload), str(empty)])
         page.click("#upload-form button[type=submit]")
         page.wait_for_selector("#job-bar.done, #job-bar.failed", timeout=60_000)
         rows = page.locator("#job-rows tr")
-        assert rows.count() == 1
-        assert "flood-report.txt" in rows.first.inner_text()
-        assert "stored" in rows.first.inner_text()
+        assert rows.count() == 2
+        by_name = {r.locator("td").first.inner_text(): r for r in rows.all()}
+        assert set(by_name) == {"flood-report.txt", "empty.txt"}
+        assert by_name["flood-report.txt"].locator("td").nth(1).inner_text() == "stored"
+        failed = by_name["empty.txt"].locator("td")
+        assert failed.nth(1).inner_text() == "failed"
+        assert failed.nth(3).inner_text().strip()  # the reason is shown
         _shot(page, "ingest-upload.png")
-        rows.first.locator("a").click()
+        by_name["flood-report.txt"].locator("a").click()
         page.wait_for_load_state("load")
         assert "Flood barriers held overnight" in page.locator("main").inner_text()
         page.goto(base + "/articles")
@@ -177,6 +183,7 @@ def test_example_story_from_real_pipeline(tmp_path: Path, web_page: object) -> N
         links.first.click()
         page.wait_for_selector("body[data-ready='1']")
         _shot(page, "example-story.png")
+        page.screenshot(path=str(SHOTS / "example-story-top.png"))
         contested = page.locator("mark.claim.v-contested")
         if contested.count() == 0:
             pytest.fail("the example story shows no contested claim")
@@ -188,3 +195,4 @@ def test_example_story_from_real_pipeline(tmp_path: Path, web_page: object) -> N
         )
         assert any(a != article_of_claim for a in lit)
         _shot(page, "example-story-contested.png")
+        page.screenshot(path=str(SHOTS / "example-story-contested-view.png"))

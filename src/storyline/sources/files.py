@@ -174,7 +174,7 @@ def _read_many(paths: list[Path], ctx: Context) -> Iterator[Item]:
     """Files in order; with several workers, extracted in parallel a window at a time.
 
     At most two windows of articles exist at once (the one being consumed and the one being
-    extracted), so memory stays bounded whatever the folder's size.
+    extracted), about one store batch, so memory stays bounded whatever the folder's size.
     """
     workers = ctx.workers
     if workers <= 1 or len(paths) < _PARALLEL_MIN_FILES:
@@ -188,7 +188,8 @@ def _read_many(paths: list[Path], ctx: Context) -> Iterator[Item]:
             tasks.append((str(p), entry))
         else:
             tasks.append((str(p), ctx.opts.max_html_bytes, entry))
-    window = workers * 16
+    # Two windows in flight hold about one store batch of articles.
+    window = max(workers * 2, ctx.opts.batch_size // 2)
     with _pool(workers) as pool:
         pending = None
         for start in range(0, len(tasks) + window, window):

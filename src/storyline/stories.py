@@ -54,18 +54,18 @@ __all__ = [
 class StoryParams:
     """Thresholds of the clustering; the defaults were tuned on odd ECB+ topics (see evaluate)."""
 
-    # An article joins the story whose members it resembles this much on average (and two
-    # stories whose members do merge): average linkage, score in [0, 1].
-    join_threshold: float = 0.125
+    # On arrival an article joins the story whose members it resembles this much on average
+    # (average linkage, score in [0, 1]); strict, because arrival order is arbitrary.
+    join_threshold: float = 0.3
     # Score = term_weight * key-term cosine + (1 - term_weight) * embedding cosine.
-    term_weight: float = 0.9
+    term_weight: float = 0.97
     # Stories whose members resemble each other this much on average merge after a batch.
-    merge_threshold: float = 0.125
+    merge_threshold: float = 0.16
     # Two stories that each hold this many articles do not merge when, with weights computed
     # among their members, they resemble each other less than this share of how much their
     # own members resemble one another: two events of one kind, not one story.
-    contrast_min_size: int = 3
-    merge_contrast: float = 0.5
+    contrast_min_size: int = 5
+    merge_contrast: float = 0.4
     contrast_sample: int = 200
     # Members of a story whose neighbours are looked up for the merge pass.
     merge_probe: int = 8
@@ -83,7 +83,7 @@ class StoryParams:
     refine_passes: int = 2
     # Splitting (recluster): between-group similarity below this share of within-group
     # similarity splits; each part needs this share of members (and two at least).
-    split_ratio: float = 0.6
+    split_ratio: float = 0.3
     split_min_share: float = 0.25
     split_min_size: int = 4
     # How many times a part may be split again in one recluster.
@@ -96,6 +96,7 @@ class StoryParams:
 # --------------------------------------------------------------------------- features
 
 _CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
+_POSSESSIVE = re.compile(r"['’]s$")
 _NUMBER = re.compile(r"\b\d[\d,.:]*\d\b|\b\d\b")
 # Capitalised function words say nothing about which event a text is about.
 _STOP_WORDS = (
@@ -112,7 +113,7 @@ def key_terms(text: str) -> Counter[str]:
     """Capitalised words and numbers of ``text`` with their counts (lower-cased)."""
     counts: Counter[str] = Counter()
     for m in _CAPITALISED.finditer(text):
-        word = m.group(0).strip(".'’-").lower()
+        word = _POSSESSIVE.sub("", m.group(0)).strip(".'’-").lower()
         if len(word) > 1 and word not in _STOP:
             counts[word] += 1
     for m in _NUMBER.finditer(text):
@@ -251,7 +252,13 @@ class StoryIndex:
 
     def _weights(self, terms: Iterable[str]) -> dict[str, float]:
         nw = self.params.number_weight
-        w = {t: self._idf(t) * (nw if t.startswith("#") else 1.0) for t in terms}
+        # A term no other article has links nothing and would only dilute the rest (a copy
+        # with its own timestamp must still match its siblings): it is left out.
+        w = {
+            t: self._idf(t) * (nw if t.startswith("#") else 1.0)
+            for t in terms
+            if self._df.get(t, 0) >= 2
+        }
         norm = math.sqrt(sum(v * v for v in w.values()))
         return {t: v / norm for t, v in w.items()} if norm > 0 else {}
 
@@ -505,6 +512,19 @@ class StoryIndex:
             self.changed.discard(src.id)
             self.removed.add(src.id)
 
+    def reweight(self, story_ids: Iterable[str]) -> None:
+        """Recompute the key-term weights of these stories' members with today's document
+        frequencies: a name first seen in one article weighs nothing until a second article
+        has it, so the first article of every story is brought up to date here."""
+        for sid in list(story_ids):
+            story = self.stories.get(sid)
+            if story is None:
+                continue
+            story.term_sum = {}
+            for m in story.members.values():
+                m.weights = self._weights(m.terms)
+                _add_into(story.term_sum, m.weights)
+
     def refine(self, article_ids: Iterable[str] | None = None, passes: int | None = None) -> int:
         """Move articles to a better story than the one arrival order gave them; returns moves.
 
@@ -746,6 +766,7 @@ def cluster_articles(
 def finish_batch(index: StoryIndex) -> None:
     """After a batch: move misplaced articles, split stories that hold two events, and let
     the parts find their right home."""
+    index.reweight(set(index.changed))
     index.merge_pass(index.changed)
     index.refine()
     for sid in sorted(index.changed & set(index.stories)):

@@ -131,7 +131,8 @@ def _copy_edges(
         for leader in lsh.query(m):
             j = int(leader)
             b = sets[j]
-            if min(len(s), len(b)) < p.min_shingles and s != b:
+            # Short texts are copies only when identical and not a mere headline.
+            if min(len(s), len(b)) < p.min_shingles and (s != b or len(s) < 5):
                 continue
             inter = len(s & b)
             jac = inter / len(s | b)

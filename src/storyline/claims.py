@@ -23,7 +23,6 @@ the reader passes the parsed doc in.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,7 +45,6 @@ from storyline.claims_lexicon import (
     HEDGE_PHRASES,
     HEDGE_VERBS,
     IGNORANCE,
-    MEDIA_HEADS,
     MEDIA_NOUNS,
     NEG_PHRASES,
     NOMINAL,
@@ -498,42 +496,11 @@ def _kind_of(head: Any, span: Any) -> SpeakerKind:
 
 
 def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = None) -> str | None:
-    """The canonical outlet a noun phrase names, by list or by the shape of its name."""
-    doc = head.doc
+    """The canonical outlet a noun phrase names (see :meth:`OutletTable.named_by`)."""
     if span is None:
         lo, hi = _span_of(head, inside)
-        span = doc[lo : hi + 1]
-    text = span.text.strip()
-    text = re.sub(r"(?:'s|’s|')$", "", text).strip()
-    name = outlets.lookup(text)
-    if name:
-        return name
-    # The entity that covers the head ("The Springfield Gazette") or the head itself.
-    for ent in doc.ents:
-        if ent.start <= head.i < ent.end:
-            name = outlets.lookup(ent.text)
-            if name:
-                return name
-            words = ent.text.split()
-            if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
-                return re.sub(r"^the ", "The ", ent.text)
-    # "this L.A. Times story", "a CNN report": the outlet names the document.
-    if head.lemma_.lower() in DOC_NOUNS | {"story", "article", "editorial", "interview"}:
-        names = [c for c in head.children if c.dep_ in ("compound", "nmod", "poss")]
-        for c in names:
-            sub = doc[min(t.i for t in c.subtree) : max(t.i for t in c.subtree) + 1].text
-            name = outlets.lookup(re.sub(r"(?:'s|’s)$", "", sub))
-            if name:
-                return name
-    # "the Kommersant newspaper", "Israel's Channel 12 broadcaster".
-    if head.lemma_.lower() in MEDIA_NOUNS:
-        names = [c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"]
-        if names:
-            lo = min(t.i for c in names for t in c.subtree)
-            hi = max(t.i for c in names for t in c.subtree)
-            inner = doc[lo : hi + 1].text
-            return outlets.lookup(inner) or inner
-    return None
+        span = head.doc[lo : hi + 1]
+    return outlets.named_by(head, span)
 
 
 def _according_to(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
@@ -703,16 +670,9 @@ def _resolve_media_noun(unit: _Unit, found: _Found, outlets: OutletTable) -> Non
         return
     if not (found.speaker or "").lower().startswith(("the ", "this ")):
         return
-    doc = unit.tokens[0].doc
-    named = [(a, name) for a, _, name in outlets.find(doc.text[: unit.start])]
-    named += [
-        (e.start_char, e.text)
-        for e in doc.ents
-        if e.label_ == "ORG" and e.end_char <= unit.start and e.text.split()[-1] in MEDIA_HEADS
-    ]
-    if named:
-        name = max(named)[1]
-        found.outlets.append(outlets.lookup(name) or re.sub(r"^the ", "The ", name))
+    name = outlets.last_before(unit.tokens[0].doc, unit.start)
+    if name:
+        found.outlets.append(name)
 
 
 def _subject_tokens(unit: _Unit) -> list[Any]:

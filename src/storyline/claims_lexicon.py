@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 __all__ = [
     "ANON_HEADS",
@@ -374,6 +375,51 @@ class OutletTable:
         return [
             (m.start(), m.end(), self.canonical[m.group(1)]) for m in self.pattern.finditer(text)
         ]
+
+    def named_by(self, head: Any, span: Any) -> str | None:
+        """The outlet a parsed noun phrase (spaCy ``span`` with head token ``head``) names:
+        by the list, by the shape of an unlisted name ("The Springfield Gazette"), as owner
+        of a document ("this L.A. Times story") or in "the Kommersant newspaper"."""
+        doc = head.doc
+        name = self.lookup(re.sub(r"(?:'s|’s|')$", "", span.text.strip()).strip())
+        if name:
+            return name
+        for ent in doc.ents:
+            if ent.start <= head.i < ent.end:
+                name = self.lookup(ent.text)
+                if name:
+                    return name
+                words = ent.text.split()
+                if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
+                    return re.sub(r"^the ", "The ", ent.text)
+        lemma = head.lemma_.lower()
+        if lemma in DOC_NOUNS | {"story", "article", "editorial", "interview"}:
+            for c in head.children:
+                if c.dep_ in ("compound", "nmod", "poss"):
+                    sub = doc[c.left_edge.i : c.right_edge.i + 1].text
+                    name = self.lookup(re.sub(r"(?:'s|’s)$", "", sub))
+                    if name:
+                        return name
+        if lemma in MEDIA_NOUNS:
+            names = [
+                c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"
+            ]
+            if names:
+                inner = doc[
+                    min(c.left_edge.i for c in names) : max(c.right_edge.i for c in names) + 1
+                ]
+                return self.lookup(inner.text) or inner.text
+        return None
+
+    def last_before(self, doc: Any, pos: int) -> str | None:
+        """The outlet named last before character ``pos`` ("...; the newspaper said")."""
+        named = [(a, name) for a, _, name in self.find(doc.text[:pos])]
+        named += [
+            (e.start_char, re.sub(r"^the ", "The ", e.text))
+            for e in doc.ents
+            if e.label_ == "ORG" and e.end_char <= pos and e.text.split()[-1] in MEDIA_HEADS
+        ]
+        return max(named)[1] if named else None
 
     def lookup(self, name: str) -> str | None:
         """The canonical outlet if ``name`` (as a whole) is one, else None."""

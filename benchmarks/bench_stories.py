@@ -1,0 +1,129 @@
+"""Story clustering cost per article as the index grows from 1,000 to 10,000 articles.
+
+Articles: the 1,683 FNC-1 bodies (``fnc1/train_bodies.csv``) and the 772 ECB+ documents
+(``ecbplus/docs``), whole; then, to reach 10,000, their paragraphs of at least 300 characters
+as further articles (FNC-1 first), in a fixed shuffled order. All real news text.
+
+Vectors: by default a cheap stand-in for the sentence embeddings (hashed word counts under a
+fixed random projection to 384 dimensions, unit length), because embedding 10,000 texts with
+all-MiniLM-L6-v2 on 2 shared CPU cores takes far longer than the clustering measured here and
+costs the same per article whatever the store size. ``--model`` uses the real embeddings.
+
+Printed: mean and median milliseconds per ``StoryIndex.add`` over each window of 1,000
+articles, the candidate stories scored per article, the one-off ``finish_batch`` time, the
+number of stories, and peak memory. Flat per-article cost = incremental work is bounded.
+
+    python benchmarks/bench_stories.py [--articles 10000] [--window 1000] [--model]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+def real_texts(limit: int) -> tuple[list[str], str]:
+    from storyline.evaluate.ecbplus import load_ecbplus
+
+    csv.field_size_limit(sys.maxsize)
+    with (DATA / "fnc1" / "train_bodies.csv").open(encoding="utf-8") as fh:
+        fnc = [row["articleBody"] for row in csv.DictReader(fh)]
+    ecb = [d.text for d in load_ecbplus(DATA / "ecbplus" / "docs")]
+    whole = fnc + ecb
+    rng = random.Random(0)
+    rng.shuffle(whole)
+    texts = list(whole)
+    paras = [p.strip() for t in fnc + ecb for p in t.split("\n") if len(p.strip()) >= 300]
+    rng.shuffle(paras)
+    seen = {t.strip() for t in texts}
+    for p in paras:
+        if len(texts) >= limit:
+            break
+        if p not in seen:
+            seen.add(p)
+            texts.append(p)
+    what = (
+        f"{len(fnc)} FNC-1 bodies + {len(ecb)} ECB+ docs"
+        f" + {max(0, len(texts) - len(whole))} paragraphs of them (>= 300 chars)"
+    )
+    return texts[:limit], what
+
+
+def cheap_vectors(texts: list[str], dim: int = 384):
+    import numpy as np
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    x = HashingVectorizer(n_features=2**16, alternate_sign=False, norm="l2").transform(texts)
+    proj = np.random.default_rng(0).normal(size=(2**16, dim)).astype(np.float32)
+    v = np.asarray(x @ proj, dtype=np.float32)
+    v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-9
+    return v
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--window", type=int, default=1_000)
+    ap.add_argument("--model", action="store_true", help="real all-MiniLM-L6-v2 embeddings")
+    args = ap.parse_args()
+
+    from storyline.model import Article
+    from storyline.stories import StoryIndex, embedding_text, finish_batch
+
+    texts, what = real_texts(args.articles)
+    print(f"articles: {len(texts)} ({what})")
+    articles = [Article.create(t) for t in texts]
+    t0 = time.perf_counter()
+    if args.model:
+        from storyline.embed import embed_texts
+
+        vectors = embed_texts([embedding_text(a) for a in articles])
+        kind = "all-MiniLM-L6-v2"
+    else:
+        vectors = cheap_vectors([embedding_text(a) for a in articles])
+        kind = "hashed stand-in"
+    print(f"vectors: {kind}, {time.perf_counter() - t0:.1f}s (not counted below)")
+
+    index = StoryIndex()
+    scored: list[int] = []
+    original = index._candidates
+
+    def counting(m):  # count the candidate stories each article is scored against
+        found = original(m)
+        scored.append(len(found))
+        return found
+
+    index._candidates = counting  # type: ignore[method-assign]
+    times: list[float] = []
+    print(f"{'stored':>8} {'mean ms/article':>16} {'median ms':>10} {'candidates':>11}")
+    for i, (a, v) in enumerate(zip(articles, vectors, strict=True), 1):
+        start = time.perf_counter()
+        index.add(a, v)
+        times.append(time.perf_counter() - start)
+        if i % args.window == 0 or i == len(articles):
+            w = times[-args.window :]
+            c = scored[-args.window :]
+            print(
+                f"{i:>8} {1000 * statistics.fmean(w):>16.2f} {1000 * statistics.median(w):>10.2f}"
+                f" {statistics.fmean(c):>11.1f}"
+            )
+    t1 = time.perf_counter()
+    finish_batch(index)
+    print(f"finish_batch (refine, merge, split) over all: {time.perf_counter() - t1:.1f}s")
+    print(f"stories: {len(index.stories)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MiB; load average: {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -266,6 +266,20 @@ def test_the_newspaper_is_the_outlet_named_before(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("The Boston Globe",)
 
 
+def test_quotation_introduced_by_a_colon_in_the_sentence(nlp: Any) -> None:
+    c = one(nlp, "The health minister offered similar praise: “The nurses saved many lives.”")
+    assert c.attribution.speaker == "The health minister"
+
+
+def test_unnamed_groups_and_gerund_denials(nlp: Any) -> None:
+    c = one(nlp, "Some said the gunman ran toward the station.")
+    assert c.attribution.speaker == "Some"
+    assert c.attribution.kind is SpeakerKind.ANONYMOUS
+    c = one(nlp, "The director strongly denied staging any of the scenes.")
+    assert c.attribution.speaker == "The director"
+    assert c.polarity is Polarity.DENIED
+
+
 def test_any_subject_of_say_speaks(nlp: Any) -> None:
     c = one(nlp, "The district office says in a release that the jury reached a verdict.")
     assert c.attribution.speaker == "The district office"

@@ -85,6 +85,9 @@ _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"
 # Dependents that carry a separate statement rather than qualify the main one.
 _CORE_CUT = frozenset(("conj", "cc", "advcl", "parataxis", "relcl", "acl"))
 _CARRY_WINDOW = 5
+# Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
+_GROUPS = ("some", "many", "others", "several", "few", "those", "most", "both", "all")
+_REFUSE = ("decline", "refuse")
 
 
 @dataclass
@@ -258,12 +261,29 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
                 if sub.speaker and sub.kind is not SpeakerKind.MEDIA and not sub.pronoun:
                     sub.outlets = found.outlets + sub.outlets
                     found = sub
+    if verb is None:
+        _colon_quote(unit, found, root, inside, outlets)
     _according_to(unit, found, inside, outlets)
     _statement_by(unit, found, inside, outlets)
     _citing(unit, found, inside, outlets)
     if found.content is None:
         found.content = root
     return found
+
+
+def _colon_quote(
+    unit: _Unit, found: _Found, root: Any, inside: set[int], outlets: OutletTable
+) -> None:
+    """ "The minister offered praise: “...”": whoever acts before the colon is quoted."""
+    toks = unit.tokens
+    for colon, mark in zip(toks, toks[1:], strict=False):
+        if colon.text == ":" and mark.text in ("“", '"'):
+            verb = root if root.i < colon.i and root.pos_ in ("VERB", "AUX") else None
+            subject = _subject(verb, inside) if verb is not None else None
+            if subject is not None and subject.i in inside and _speakerlike(subject):
+                _speaker_of_verb(found, verb, root, inside, outlets)
+                found.content = None
+            return
 
 
 def _speaker_of_verb(
@@ -291,7 +311,7 @@ def _speaker_of_verb(
             found.speaker = subject.text
             found.start, found.end = subject.idx, subject.idx + len(subject.text)
             found.kind = _kind_of(subject, [subject])
-        elif subject.pos_ != "PRON":
+        elif subject.pos_ != "PRON" or subject.lower_ in _GROUPS:
             _set_speaker(found, subject, inside, outlets)
     for child in verb.children:
         # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
@@ -335,16 +355,20 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
-            and (subject.lower_ not in PERSONAL or subject.lower_ in ("you", "one"))
+            and subject.lower_ not in PERSONAL + _GROUPS
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
-        if lemma in DENY_VERBS and not any(
+        if lemma in _REFUSE and not any(
             c.dep_ == "ccomp"
             or (c.dep_ == "xcomp" and c.lemma_.lower() in REPORTING_VERBS)
             or (c.dep_ == "dobj" and c.lemma_.lower() in DENIED_THINGS)
             for c in tok.children
         ):
             continue  # "declined to comment" reports; "refused to be photographed" does not
+        if lemma in DENY_VERBS and not any(
+            c.dep_ in ("ccomp", "xcomp", "dobj", "pcomp") for c in tok.children
+        ):
+            continue
         plain = lemma in SPEECH_VERBS and (
             _speakerlike(subject)
             or (lemma in STRONG_SPEECH and subject is not None and subject.pos_ in NOMINAL)
@@ -481,10 +505,12 @@ def _set_speaker(found: _Found, head: Any, inside: set[int], outlets: OutletTabl
 
 def _kind_of(head: Any, span: Any) -> SpeakerKind:
     lemma = head.lemma_.lower()
+    if head.lower_ in _GROUPS:
+        return SpeakerKind.ANONYMOUS
     if head.pos_ == "PRON":
         return SpeakerKind.PERSON if head.lower_ in ("he", "she", "i") else SpeakerKind.ORGANISATION
     has_person = any(t.ent_type_ == "PERSON" for t in span)
-    if lemma in ANON_HEADS and not has_person:
+    if (lemma in ANON_HEADS or head.lower_ in _GROUPS) and not has_person:
         return SpeakerKind.ANONYMOUS
     if lemma in DOC_NOUNS:
         return SpeakerKind.DOCUMENT

@@ -407,7 +407,8 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
     def check_html(request: Request, story: str = "") -> Response:
         s = store.get_story(story) if story else None
-        return render(request, "check.html", nav="check", story=s)
+        recent = [r for r, _ in store.search_stories(limit=30)[0] if s is None or r.id != s.id]
+        return render(request, "check.html", nav="check", story=s, stories=recent)
 
     @app.get("/ingest", response_class=HTMLResponse, include_in_schema=False)
     def ingest_html(request: Request) -> Response:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from storyline.model import Article, IngestStatus, Story, Verdict, VerdictLabel
 from storyline.store import SCHEMA_VERSION, open_store
 
@@ -70,3 +72,26 @@ def test_reopening_keeps_data_and_schema_version(store_url) -> None:
 def test_sqlite_uses_wal(sqlite_url) -> None:
     with open_store(sqlite_url) as s, s.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+
+
+def test_failed_batch_stores_nothing(store, monkeypatch) -> None:
+    from storyline.store import Store
+
+    items = [Article.create(f"Batch article {i}.") for i in range(5)]
+    real_add = Store._add
+    calls = {"n": 0}
+
+    def failing_add(self, conn, article, source, seq=None):
+        calls["n"] += 1
+        if calls["n"] == 4:
+            raise RuntimeError("disk on fire")
+        return real_add(self, conn, article, source, seq)
+
+    monkeypatch.setattr(Store, "_add", failing_add)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.add_articles(items)
+    # One transaction: the three articles before the failure were rolled back too.
+    assert store.count_articles() == 0
+    monkeypatch.setattr(Store, "_add", real_add)
+    assert all(o.status is IngestStatus.STORED for o in store.add_articles(items))
+    assert store.count_articles() == 5

@@ -202,6 +202,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
+    # The stdlib driver opens transactions lazily and commits on SAVEPOINT release, which
+    # breaks batch atomicity; take over: no implicit transactions, we emit BEGIN ourselves.
+    dbapi_conn.isolation_level = None
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    conn.exec_driver_sql("BEGIN")
 
 
 class Store:
@@ -216,6 +223,7 @@ class Store:
                     url, connect_args={"check_same_thread": False, "timeout": 30}
                 )
                 event.listen(self.engine, "connect", _sqlite_pragmas)
+                event.listen(self.engine, "begin", _sqlite_begin)
             else:
                 self.engine = create_engine(url, pool_pre_ping=True)
             self._migrate()
@@ -297,9 +305,16 @@ class Store:
         if not batch:
             return []
         with self._lock, self.engine.begin() as conn:
-            return [self._add(conn, a, a.source or a.url or a.id) for a in batch]
+            seq = conn.execute(select(func.max(articles.c.seq))).scalar() or 0
+            outcomes = []
+            for a in batch:
+                seq += 1
+                outcomes.append(self._add(conn, a, a.source or a.url or a.id, seq))
+            return outcomes
 
-    def _add(self, conn: Connection, article: Article, source: str) -> IngestOutcome:
+    def _add(
+        self, conn: Connection, article: Article, source: str, seq: int | None = None
+    ) -> IngestOutcome:
         if conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first():
             return IngestOutcome(source, IngestStatus.DUPLICATE, article.id, "already stored")
         status = IngestStatus.STORED
@@ -313,7 +328,8 @@ class Store:
                 version = int(prior) + 1
                 status = IngestStatus.NEW_VERSION
                 reason = f"text changed at {article.url}; kept as version {version}"
-        seq = (conn.execute(select(func.max(articles.c.seq))).scalar() or 0) + 1
+        if seq is None:
+            seq = (conn.execute(select(func.max(articles.c.seq))).scalar() or 0) + 1
         try:
             with conn.begin_nested():
                 conn.execute(
@@ -462,6 +478,17 @@ class Store:
         )
         if limit is not None:
             stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            return [r[0] for r in conn.execute(stmt)]
+
+    def unclustered_article_ids(self) -> list[str]:
+        """Ids of articles in no story yet, in ingest order."""
+        stmt = (
+            select(articles.c.id)
+            .outerjoin(story_articles, story_articles.c.article_id == articles.c.id)
+            .where(story_articles.c.article_id.is_(None))
+            .order_by(articles.c.seq)
+        )
         with self.engine.connect() as conn:
             return [r[0] for r in conn.execute(stmt)]
 

@@ -256,6 +256,16 @@ def test_cluster_store_persists_and_places_new_articles_incrementally(store_url:
         assert changed.id == fight and store.story_of(late.id) == fight
         assert changed.outlets == ("bbc.example", "espn.example")
         assert [s.id for s in store.list_stories(outlet="espn")] == [fight]
+    # A fresh process (no cached index) reloads the stories from the store.
+    import storyline.stories as stories_module
+
+    stories_module._INDEX_CACHE.clear()
+    with open_store(store_url) as store:
+        later = Article.create(FIGHT_B[3], outlet="ap.example", published="2012-07-08")
+        store.add_article(later)
+        (changed,) = cluster_store(store, opts)
+        assert changed.id == fight and len(changed.article_ids) == 4
+        assert store.unclustered_article_ids() == []
 
 
 def test_cli_stories_lists_and_updates(tmp_path: object) -> None:

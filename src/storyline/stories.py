@@ -777,6 +777,10 @@ def finish_batch(index: StoryIndex) -> None:
 # --------------------------------------------------------------------------- store
 
 
+_TOKEN_KEY = "stories.index_token"
+_INDEX_CACHE: dict[tuple[str, str, StoryParams], tuple[StoryIndex, str]] = {}
+
+
 def _embed_missing(
     store: Store, articles: Sequence[Article], options: Options | None, limit: int
 ) -> dict[str, Any]:
@@ -818,6 +822,9 @@ def cluster_store(
     split where they hold two events, and given their syndication groups. Returns the stories
     written (deleted ones are gone from the store).
     """
+    import uuid
+
+    from storyline.embed import model_name
     from storyline.progress import progress_callback
     from storyline.syndication import syndication_groups
 
@@ -831,27 +838,40 @@ def cluster_store(
             index = StoryIndex(params, dim)
         return index
 
-    # Reload the stories there are (members placed without scoring).
-    existing = store.list_stories(limit=None)
-    assigned: set[str] = set()
-    for story in existing:
-        arts = store.get_articles(story.article_ids)
-        if not arts:
-            store.delete_story(story.id)
-            continue
-        vecs = _embed_missing(store, arts, options, params.embed_chars)
-        idx = ensure_index(len(next(iter(vecs.values()))))
-        idx.prime(arts)
-        for a in arts:
-            idx.add(
-                a, vecs[a.id], extra_terms=_entity_ids(store.get_reading(a.id)), story_id=story.id
-            )
-            assigned.add(a.id)
-    if index is not None:
-        index.take_changes()
+    # The index of the last run in this process is reused while the store's stories are the
+    # ones it wrote (same token): a batch then costs what its new articles cost, not a reload
+    # of every story. Taken out while in use, so a failed run leaves no half-updated index.
+    cache_key = (store.url, model_name(options), params)
+    cached = _INDEX_CACHE.pop(cache_key, None)
+    token = store.get_meta(_TOKEN_KEY)
+    if (
+        cached is not None
+        and token is not None
+        and cached[1] == token
+        and len(cached[0].stories) == store.count_stories()
+    ):
+        index = cached[0]
+    else:
+        # Reload the stories there are (members placed without scoring).
+        for story in store.list_stories(limit=None):
+            arts = store.get_articles(story.article_ids)
+            if not arts:
+                store.delete_story(story.id)
+                continue
+            vecs = _embed_missing(store, arts, options, params.embed_chars)
+            idx = ensure_index(len(next(iter(vecs.values()))))
+            idx.prime(arts)
+            for a in arts:
+                terms = _entity_ids(store.get_reading(a.id))
+                idx.add(a, vecs[a.id], extra_terms=terms, story_id=story.id)
+        if index is not None:
+            index.take_changes()
 
-    new = [a for a in store.iter_articles() if a.id not in assigned]
+    order = {aid: n for n, aid in enumerate(store.unclustered_article_ids())}
+    new = sorted(store.get_articles(list(order)), key=lambda a: order[a.id])
     if not new:
+        if index is not None and token is not None:
+            _INDEX_CACHE[cache_key] = (index, token)
         return []
     with progress_callback("Clustering", total=len(new), quiet=quiet) as advance:
         for start in range(0, len(new), batch):
@@ -885,4 +905,8 @@ def cluster_store(
         )
         store.put_story(story)
         written.append(story)
+    token = uuid.uuid4().hex
+    store.set_meta(_TOKEN_KEY, token)
+    _INDEX_CACHE.clear()  # one store's index at a time: bounded memory
+    _INDEX_CACHE[cache_key] = (index, token)
     return written

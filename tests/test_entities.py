@@ -127,6 +127,21 @@ def test_apposition_description_stays_in_its_article(reader):
     assert "Norwegian shipping company" in berg.aliases
 
 
+def test_description_by_country_links_across_articles(reader, shipped):
+    texts = [
+        "Police raided the offices of the Chilean mining company, Andacor, on Monday.",
+        "Andacor and Minera Sur said on Tuesday that Chile's mining company would appeal.",
+        "Chile's mining company announced record profits.",  # no candidate in its article
+    ]
+    entities, reads = _resolve(reader, texts, aliases=shipped)
+    andacor = _entity_of(entities, reads, "Andacor")
+    linked = [m for m in reads[1].mentions if m.text == "Chile's mining company"]
+    assert linked and linked[0].entity_id == andacor.id
+    # A description nobody was found for names no entity at all.
+    lone = [m for m in reads[2].mentions if m.text == "Chile's mining company"]
+    assert lone and lone[0].entity_id is None
+
+
 def test_head_noun_and_state_officials(reader, shipped):
     entities, reads = _resolve(
         reader,
@@ -255,7 +270,7 @@ def test_user_alias_file_extends_the_starter_set(tmp_path: Path):
 def seed_entities(reader, shipped):
     arts = [Article.create(p.read_text(encoding="utf-8")) for p in sorted(EXAMPLES.glob("*.txt"))]
     reads = list(read_articles(arts, reader))
-    return resolve_entities(reads, shipped)
+    return resolve_entities(reads, shipped, default_embedder())
 
 
 @pytest.mark.parametrize(
@@ -263,7 +278,7 @@ def seed_entities(reader, shipped):
     [
         (["Pantsir-S1", "SA-22", "Pantsir", "Pantsir system"], True),
         (["Wagner Group", "Wagner mercenary group"], True),
-        (["Hezbollah", "Lebanese militant group"], True),
+        (["Hezbollah", "Lebanese militant group", "Lebanon’s Hamas-supporting militia"], True),
         (["Bashar al-Assad", "Assad"], False),
         (["US", "US officials", "US intelligence", "US intelligence sources"], True),
         (["Russia", "Russian officials"], True),

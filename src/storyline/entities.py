@@ -50,6 +50,7 @@ __all__ = [
     "appositions",
     "default_embedder",
     "mention_key",
+    "place_descriptions",
     "provisional_id",
     "resolve_entities",
     "resolve_store",
@@ -252,6 +253,55 @@ def appositions(
     return out
 
 
+# Heads of descriptions that stand for an organisation: "Lebanon's Hamas-supporting militia".
+_ORG_HEADS = _words(
+    "group militia organization organisation movement faction network company firm alliance "
+    "coalition outlet newspaper broadcaster party insurgency"
+)
+_PLACE_DESC = re.compile(
+    r"(?<![\w-])(?:(?:the|The) )?(?P<place>[A-Z][\w.]*(?:['’]s)?) "
+    r"(?P<mods>(?:(?:[a-z][\w-]*|[A-Z]\w*-[a-z][\w-]*) ){0,3}?)"
+    r"(?P<head>" + "|".join(sorted(_ORG_HEADS)) + r")\b(?! [A-Z])"
+)
+
+
+def place_descriptions(
+    text: str, names: Sequence[Mention]
+) -> list[tuple[tuple[int, int], Mention]]:
+    """Descriptions of an organisation by its country: "Lebanon's Hamas-supporting militia".
+
+    The place must be a country mention (GPE or NORP) of the article; returns
+    ((start, end), the place's mention). Which organisation is meant is decided across
+    articles by :func:`resolve_entities`, never here.
+    """
+    places = {(m.start, m.end): m for m in names if m.label in ("GPE", "NORP")}
+    spans = {(m.start, m.end) for m in names}
+    out = []
+    for hit in _PLACE_DESC.finditer(text):
+        if hit.group("head") not in _ORG_HEADS:
+            continue
+        ps, pe = trim_span(text, hit.start("place"), hit.end("place"))
+        place = places.get((ps, pe))
+        if place is None:
+            continue
+        s, e = trim_span(text, hit.start(), hit.end())
+        if (s, e) not in spans and e > pe:
+            out.append(((s, e), place))
+    return out
+
+
+def _description_place(surface: str, aliases: AliasTable) -> str | None:
+    """The country a description names its actor by ("Lebanese militant group" -> lebanon)."""
+    words = _clean(surface).split()
+    if len(words) < 2 or words[-1] not in _ORG_HEADS:
+        return None
+    if any(w[:1].isupper() and "-" not in w for w in words[1:]):
+        return None  # "Wagner Group", "Lebanese Armed Forces": a name, not a description
+    entry_key = aliases.canonical_key(mention_key(words[0]))
+    entry = aliases.entries.get(entry_key) if entry_key else None
+    return entry_key if entry is not None and entry.type == "GPE" else None
+
+
 def _linked(text: str, a: Mention, b: Mention) -> bool:
     """``b`` renames ``a``: "A (B)" or "A, also known as B"."""
     between = text[a.end : b.start]
@@ -410,6 +460,8 @@ def resolve_entities(
     aliases = aliases if aliases is not None else AliasTable.load()
     uf = _UnionFind()
     nodes: dict[Hashable, _Node] = defaultdict(_Node)
+    article_nodes: dict[str, set[Hashable]] = defaultdict(set)
+    places: dict[Hashable, str] = {}
     node_of: dict[tuple[str, int, int], Hashable] = {}
 
     for read in readings:
@@ -422,7 +474,12 @@ def resolve_entities(
             key = mention_key(m.text, m.label)
             if not key:
                 continue
-            node: Hashable = ("desc", aid, key) if (m.start, m.end) in descs else key
+            place = _description_place(m.text, aliases)
+            is_desc = (m.start, m.end) in descs or place is not None
+            node: Hashable = ("desc", aid, key) if is_desc else key
+            article_nodes[aid].add(node)
+            if place is not None:
+                places[node] = place
             uf.add(node)
             info = nodes[node]
             info.labels[m.label] += 1
@@ -467,7 +524,63 @@ def resolve_entities(
     _spelling_rule(uf, nodes, plain)
     if embedder is not None:
         _embedding_rule(uf, nodes, plain, aliases, embedder)
-    return _build(readings, uf, nodes, node_of, aliases)
+    linked = _description_rule(uf, nodes, article_nodes, places, embedder)
+    return _build(readings, uf, nodes, node_of, aliases, unlinked=set(places) - linked)
+
+
+def _description_rule(
+    uf: _UnionFind,
+    nodes: Mapping[Hashable, _Node],
+    article_nodes: Mapping[str, set[Hashable]],
+    places: Mapping[Hashable, str],
+    embedder: Embedder | None,
+    *,
+    min_cosine: float = 0.6,
+) -> set[Hashable]:
+    """Link a description by country to the one organisation it fits; return those linked.
+
+    "Lebanon's Hamas-supporting militia" names an organisation of its own article that another
+    article described by the same country in apposition ("the Lebanese militant group,
+    Hezbollah"). The descriptions must agree: by embedding similarity when an embedder is
+    given, else by the same head noun. An ambiguous description is left unlinked.
+    """
+    known: dict[Hashable, list[tuple[str, str]]] = defaultdict(list)
+    for node, place in places.items():
+        root = uf.find(node)
+        if isinstance(root, str):  # linked to a name (an apposition)
+            known[root].append((place, nodes[node].surfaces.most_common(1)[0][0]))
+    linked = {n for n in places if isinstance(uf.find(n), str)}
+    todo = [n for n in places if n not in linked]
+    if not todo:
+        return linked
+    texts = sorted(
+        {nodes[n].surfaces.most_common(1)[0][0] for n in todo}
+        | {t for items in known.values() for _, t in items}
+    )
+    index = {t: i for i, t in enumerate(texts)}
+    vectors = embedder(texts) if embedder is not None else None
+    for node in todo:
+        text = nodes[node].surfaces.most_common(1)[0][0]
+        roots = {
+            uf.find(n)
+            for n in article_nodes[node[1]]
+            if isinstance(n, str) and nodes[n].labels.most_common(1)[0][0] == "ORG"
+        }
+        good = set()
+        for root in roots:
+            for place, other in known.get(root, ()):
+                if place != places[node]:
+                    continue
+                if vectors is not None:
+                    fits = float(vectors[index[text]] @ vectors[index[other]]) >= min_cosine
+                else:
+                    fits = text.split()[-1] == other.split()[-1]
+                if fits:
+                    good.add(root)
+        if len(good) == 1:
+            uf.union(good.pop(), node)
+            linked.add(node)
+    return linked
 
 
 def _surname_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
@@ -625,10 +738,12 @@ def _build(
     nodes: Mapping[Hashable, _Node],
     node_of: Mapping[tuple[str, int, int], Hashable],
     aliases: AliasTable,
+    unlinked: set[Hashable] = frozenset(),  # type: ignore[assignment]
 ) -> tuple[list[Entity], list[ReadArticle]]:
     groups: dict[Hashable, list[Hashable]] = defaultdict(list)
     for node in nodes:
-        groups[uf.find(node)].append(node)
+        if node not in unlinked:  # a description nobody was found for names no entity
+            groups[uf.find(node)].append(node)
     entity_of_root: dict[Hashable, str] = {}
     merged: dict[str, dict[str, Any]] = {}
     for root, members in groups.items():
@@ -719,7 +834,7 @@ def _build(
         mentions = []
         for m in read.mentions:
             node = node_of.get((aid, m.start, m.end))
-            eid = entity_of_root[uf.find(node)] if node is not None else None
+            eid = entity_of_root.get(uf.find(node)) if node is not None else None
             mentions.append(dataclasses.replace(m, entity_id=eid))
         claims = tuple(
             dataclasses.replace(c, entity_ids=_claim_entities(c, mentions)) for c in read.claims

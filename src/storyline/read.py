@@ -511,7 +511,8 @@ def _mentions(
     out.sort(key=lambda m: (m.start, m.end))
     out += _renamed(text, out)
     out.sort(key=lambda m: (m.start, m.end))
-    return out + _descriptions(text, out)
+    out += _descriptions(text, out)
+    return sorted(out + _place_descriptions(text, out), key=lambda m: (m.start, m.end))
 
 
 def _standalone_acronym(doc: Any, tok: Any) -> bool:
@@ -563,6 +564,16 @@ def _descriptions(text: str, names: list[Mention]) -> list[Mention]:
         eid = provisional_id(mention_key(name.text, name.label))
         out.append(Mention(name.article_id, s, e, text[s:e], name.label, name.sentence_index, eid))
     return out
+
+
+def _place_descriptions(text: str, names: list[Mention]) -> list[Mention]:
+    """Organisations described by their country ("Lebanon's Hamas-supporting militia")."""
+    from storyline.entities import place_descriptions
+
+    return [
+        Mention(p.article_id, s, e, text[s:e], "ORG", p.sentence_index)
+        for (s, e), p in place_descriptions(text, names)
+    ]
 
 
 # --------------------------------------------------------------------------- store

@@ -64,8 +64,8 @@ def test_stories_page_lists_story_with_counts(port: tuple[TestClient, Any]) -> N
     assert item["outlets"] == ["Harbour Gazette", "Coastal Times"]
 
 
-def test_stories_search_filter_and_pages(sqlite_url: str) -> None:
-    with open_store(sqlite_url) as store:
+def test_stories_search_filter_and_pages(store_url: str) -> None:
+    with open_store(store_url) as store:
         for i in range(120):
             store.put_story(
                 Story(
@@ -78,7 +78,7 @@ def test_stories_search_filter_and_pages(sqlite_url: str) -> None:
                     entity_ids=("ent-river",) if i % 2 else (),
                 )
             )
-    with client(sqlite_url) as c:
+    with client(store_url) as c:
         first = c.get("/api/stories", params={"per_page": 50}).json()
         assert (first["total"], first["pages"], len(first["items"])) == (120, 3, 50)
         last = c.get("/api/stories", params={"per_page": 50, "page": 3}).json()

@@ -316,6 +316,7 @@ def main() -> None:
     ap.add_argument(
         "--modes", default="cache,nocache", help="server modes to measure: cache, nocache"
     )
+    ap.add_argument("--only", default="", help="measure only page kinds containing this text")
     args = ap.parse_args()
     if args.concurrency > 200 or args.seconds > 120:
         sys.exit("bench_web: keep the load bounded (concurrency <= 200, seconds <= 120)")
@@ -326,10 +327,10 @@ def main() -> None:
     for mode in args.modes.split(","):
         if mode not in ("cache", "nocache"):
             sys.exit(f"bench_web: --modes: unknown mode {mode!r} (cache, nocache)")
-        _run(db, mode, args.concurrency, args.seconds)
+        _run(db, mode, args.concurrency, args.seconds, args.only)
 
 
-def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
+def _run(db: Path, mode: str, concurrency: int, seconds: float, only: str = "") -> None:
     import httpx
 
     port = _free_port()
@@ -357,6 +358,14 @@ def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
             "stories page (/)": ["/"],
             "stories pages 1-20": [f"/?page={p}" for p in range(1, 21)],
             "story page (50 stories)": story_paths,
+            # Text search scans the stories table (LIKE); filters use their columns.
+            "stories search/filters": [
+                "/?q=police",
+                "/?q=apple",
+                "/?outlet=Metro+Wire",
+                "/?since=2024-06-01",
+                "/?until=2023-03-01&page=3",
+            ],
         }
         load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
         print(
@@ -367,6 +376,8 @@ def _run(db: Path, mode: str, concurrency: int, seconds: float) -> None:
             flush=True,
         )
         for name, paths in kinds.items():
+            if only and only not in name:
+                continue
             asyncio.run(_load(base, paths, concurrency, 2.0))  # warm-up
             cpu0 = _cpu_seconds(server.pid)
             r = asyncio.run(_load(base, paths, concurrency, seconds))

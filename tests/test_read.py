@@ -190,3 +190,63 @@ def test_read_store_reads_unread_articles_and_stores_entities(tmp_path: Path, re
         # Nothing left to read: a second run reads nothing and keeps the entities.
         assert read_store(store, reader)[0] == 0
         assert len(store.list_entities()) == n_entities
+
+
+# --------------------------------------------------------------------------- CLI
+
+
+def test_cli_read_entities_and_aliases(tmp_path: Path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from storyline.store import open_store
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with open_store(url) as store:
+        store.add_article(Article.create("Big Blue reported higher profits on Thursday."))
+        store.add_article(Article.create("IBM said on Friday the new chips would ship soon."))
+        store.add_article(Article.create("Le gouvernement a parlé.", language="fr"))
+    runner = CliRunner()
+    result = runner.invoke(app, ["read", "--db", url, "--no-embeddings", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["read"] == 3
+    assert any("language 'fr'" in n["note"] for n in summary["notes"])
+    result = runner.invoke(app, ["entities", "--db", url, "--json", "-q", "ibm"])
+    (ibm,) = json.loads(result.stdout)
+    assert ibm["name"] == "IBM" and len(ibm["article_ids"]) == 1
+    result = runner.invoke(
+        app, ["aliases", "add", "Big Blue", "IBM", "--db", url, "--no-embeddings"]
+    )
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["entities", "--db", url, "--json", "-q", "ibm"])
+    (ibm,) = json.loads(result.stdout)
+    assert "Big Blue" in ibm["aliases"] and len(ibm["article_ids"]) == 2
+    result = runner.invoke(app, ["entities", "--db", url])
+    assert result.exit_code == 0 and "IBM" in result.stdout
+    result = runner.invoke(app, ["aliases", "list", "--db", url])
+    assert "Big Blue -> IBM" in result.stdout
+    # Nothing left to read.
+    result = runner.invoke(app, ["read", "--db", url, "--no-embeddings"])
+    assert result.exit_code == 0 and "read 0 article(s)" in result.stdout
+
+
+def test_cli_bad_inputs_are_one_line_errors(tmp_path: Path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    runner = CliRunner()
+    result = runner.invoke(app, ["aliases", "add", "IBM", "ibm", "--db", url])
+    assert result.exit_code == 1 and "already the same" in result.output
+    monkeypatch.setenv("STORYLINE_SPACY_MODEL", "no_such_pipeline_xyz")
+    result = runner.invoke(app, ["read", "--db", url])
+    assert result.exit_code == 1
+    assert "no_such_pipeline_xyz" in result.output and "cannot load" in result.output
+    monkeypatch.delenv("STORYLINE_SPACY_MODEL")
+    monkeypatch.setenv("STORYLINE_ALIAS_FILE", str(tmp_path / "missing.yaml"))
+    result = runner.invoke(app, ["read", "--db", url, "--no-embeddings"])
+    assert result.exit_code == 1 and "missing.yaml: cannot read alias file" in result.output

@@ -312,6 +312,21 @@ def test_war_declaration_is_not_an_attribution(nlp: Any) -> None:
     assert c.attribution.speaker is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The government agreed at the weekend to cut spending and raise taxes.",
+        "It showed how hard it is to win a case in that county.",
+        "The coach has not mentioned the striker in any interviews with reporters.",
+        "It was noted that the mayor was absent.",
+    ],
+)
+def test_acts_and_expletives_are_not_attributions(nlp: Any, text: str) -> None:
+    c = one(nlp, text)
+    assert c.attribution.speaker is None
+    assert c.attribution.verb is None
+
+
 # --------------------------------------------------------------------------- certainty
 
 

@@ -88,6 +88,7 @@ _CARRY_WINDOW = 5
 # Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
 _GROUPS = ("some", "many", "others", "several", "few", "those", "most", "both", "all")
 _REFUSE = ("decline", "refuse")
+_XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
 
 @dataclass
@@ -268,6 +269,8 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
     _citing(unit, found, inside, outlets)
     if found.content is None:
         found.content = root
+    if not found.speaker and not found.outlets:
+        found.verb = None  # "it was noted that": no one to attribute the verb to
     return found
 
 
@@ -343,8 +346,11 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         # "An official downplayed the unrest, saying that...": the participle reports.
         if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in STRONG_SPEECH):
             continue
+        # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         clausal = any(
-            c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and c.pos_ == "VERB")
+            c.dep_ == "ccomp"
+            or (c.dep_ == "dobj" and c.pos_ == "VERB")
+            or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in REPORTING_VERBS))
             for c in tok.children
         )
         # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
@@ -378,7 +384,9 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if not (clausal or reversed_ or plain):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
-        if lemma in CONTENT_VERBS and not _speakerlike(_subject(tok)):
+        if lemma in CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
+            continue
+        if lemma in CONTENT_VERBS and not _speakerlike(subject):
             continue
         depth = _depth(tok, root)
         if depth < best_depth:
@@ -559,6 +567,8 @@ def _merge(found: _Found, sub: _Found, verb: str) -> None:
 
 def _statement_by(unit: _Unit, found: _Found, inside: set[int], outlets: OutletTable) -> None:
     """ "in a statement made by X", "in a statement from X": X is the speaker."""
+    if found.verb_token is None:  # "...in any interviews with reporters" reports nothing
+        return
     for tok in unit.tokens:
         if tok.lemma_.lower() not in SPOKEN_IN:
             continue
@@ -687,7 +697,7 @@ def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None
                 continue
             inside_quote = min(u.end, qe) - max(u.start, qs) >= (u.end - u.start) / 2
             if inside_quote and (not f.speaker or f.pronoun in ("i", "we")):
-                _copy_from(f, anchor)
+                _copy_from(f, anchor, verb=anchor.verb)
 
 
 def _resolve_media_noun(unit: _Unit, found: _Found, outlets: OutletTable) -> None:

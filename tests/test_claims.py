@@ -189,6 +189,18 @@ def test_media_speaker_reporting_a_named_source(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("The Guardian",)
 
 
+def test_nested_non_speech_verb_keeps_the_media_speaker(nlp: Any) -> None:
+    c = one(nlp, "NBC reported that the army will charge the sergeant with desertion.")
+    assert c.attribution.speaker == "NBC"
+    assert c.attribution.kind is SpeakerKind.MEDIA
+
+
+def test_newspaper_named_in_apposition(nlp: Any) -> None:
+    c = one(nlp, "The Iraqi newspaper Al-Sabah reported that the bridge had been bombed.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("Al-Sabah",)
+
+
 def test_passive_subject_and_relative_pronoun_are_not_speakers(nlp: Any) -> None:
     assert one(nlp, "Terms of the deal were not disclosed.").attribution.speaker is None
     c = one(nlp, "Lawyers who said the case was weak lost the appeal on Monday.")

@@ -256,7 +256,7 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
             # "USA Today reports that Rep. X says...": X speaks, the paper is the origin.
             nested = [t for t in found.content.subtree if t.i in inside and t.i != verb.i]
             inner = _reporting_verb(nested, found.content, inside)
-            if inner is not None:
+            if inner is not None and inner.lemma_.lower() in SPEECH_VERBS | STRONG_SPEECH:
                 sub = _Found()
                 _speaker_of_verb(sub, inner, found.content, inside, outlets)
                 if sub.speaker and sub.kind is not SpeakerKind.MEDIA and not sub.pronoun:
@@ -364,6 +364,11 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             and subject.lower_ not in PERSONAL + _GROUPS
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
+        if subject is not None and (
+            subject.lower_ in ("nobody", "none")
+            or any(c.lower_ == "no" and c.dep_ == "det" for c in subject.children)
+        ):
+            continue  # "no one is saying"
         if lemma in _REFUSE and not any(
             c.dep_ == "ccomp"
             or (c.dep_ == "xcomp" and c.lemma_.lower() in REPORTING_VERBS)
@@ -469,7 +474,12 @@ def _set_speaker(found: _Found, head: Any, inside: set[int], outlets: OutletTabl
     doc = head.doc
     # "the spokesperson, Adrienne Watson," names a person: the name is the speaker.
     for child in head.children:
-        if child.dep_ == "appos" and child.ent_type_ == "PERSON" and child.i in inside:
+        if (
+            child.dep_ == "appos"
+            and child.ent_type_ == "PERSON"
+            and child.i in inside
+            and head.lemma_.lower() not in MEDIA_NOUNS  # "the newspaper Al-Sabah"
+        ):
             head = child
             break
     lemma = head.lemma_.lower()

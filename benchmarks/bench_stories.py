@@ -1,7 +1,7 @@
 """Story clustering cost per article as the index grows from 1,000 to 10,000 articles.
 
 Articles: the 1,683 FNC-1 bodies (``fnc1/train_bodies.csv``) and the 772 ECB+ documents
-(``ecbplus/docs``), whole; then, to reach 10,000, their paragraphs of at least 300 characters
+(``ecbplus/docs``), whole; then, to reach 10,000, their paragraphs of at least 150 characters
 as further articles (FNC-1 first), in a fixed shuffled order. All real news text.
 
 Vectors: by default a cheap stand-in for the sentence embeddings (hashed word counts under a
@@ -43,7 +43,7 @@ def real_texts(limit: int) -> tuple[list[str], str]:
     rng = random.Random(0)
     rng.shuffle(whole)
     texts = list(whole)
-    paras = [p.strip() for t in fnc + ecb for p in t.split("\n") if len(p.strip()) >= 300]
+    paras = [p.strip() for t in fnc + ecb for p in t.split("\n") if len(p.strip()) >= 150]
     rng.shuffle(paras)
     seen = {t.strip() for t in texts}
     for p in paras:
@@ -54,7 +54,7 @@ def real_texts(limit: int) -> tuple[list[str], str]:
             texts.append(p)
     what = (
         f"{len(fnc)} FNC-1 bodies + {len(ecb)} ECB+ docs"
-        f" + {max(0, len(texts) - len(whole))} paragraphs of them (>= 300 chars)"
+        f" + {max(0, len(texts) - len(whole))} paragraphs of them (>= 150 chars)"
     )
     return texts[:limit], what
 

@@ -124,7 +124,9 @@ def eval_clustering(
         "pair R",
         "pair F1",
     ):
-        table.add_column(col, justify="left" if col in ("split", "system") else "right")
+        table.add_column(
+            col, justify="left" if col in ("split", "system") else "right", no_wrap=True
+        )
     for r in results:
         table.add_row(
             r.split,
@@ -139,7 +141,11 @@ def eval_clustering(
             f"{r.pairwise.recall:.3f}",
             f"{r.pairwise.f1:.3f}",
         )
-    console.print(table)
+    # Wide enough for every figure even when printed to a file or a pipe.
+    from rich.console import Console
+
+    out = console if console.width >= 110 else Console(width=110)
+    out.print(table)
     for setting in dict.fromkeys(f"{r.system}: {r.setting}" for r in results):
         console.print(f"[dim]{setting}[/]")
     console.print(

@@ -52,7 +52,7 @@ class Scores:
 @dataclass(frozen=True, slots=True)
 class ClusteringResult:
     system: str  # "storyline" | "baseline"
-    split: str  # "held-out (even topics)" | "tuning (odd topics)" | "all topics"
+    split: str  # "held-out even" | "tuning odd" | "all"
     topics: tuple[int, ...]
     documents: int
     gold_stories: int
@@ -179,9 +179,9 @@ def evaluate_clustering(
     odd = [d for d in docs if d.topic % 2 == 1]
     even = [d for d in docs if d.topic % 2 == 0]
     splits = [
-        ("held-out (even topics)", even),
-        ("tuning (odd topics)", odd),
-        ("all topics", docs),
+        ("held-out even", even),
+        ("tuning odd", odd),
+        ("all", docs),
     ]
     threshold = None
     if baseline and odd:

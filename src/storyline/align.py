@@ -74,7 +74,7 @@ class AlignOptions:
     max_claims_per_article: int = 40
     # Alignment of a very large story runs on its most central representatives only.
     max_articles: int = 60
-    max_stance_pairs: int = 300
+    max_stance_pairs: int = 150
     # A stance label counts only when its probability reaches this.
     min_stance_probability: float = 0.4
 
@@ -384,8 +384,13 @@ def align_story(
     if not items:
         return Alignment(story_id, links={}, copies=copies)
 
-    vectors = np.asarray(embed([it.claim.text for it in items]), dtype=np.float32)
-    sim = vectors @ vectors.T
+    if len({it.article for it in items}) < 2:
+        # One voice (one article, or copies of one): nothing to match across articles, so no
+        # claim is embedded; the zero matrix leaves every claim its own group.
+        sim = np.zeros((len(items), len(items)), dtype=np.float32)
+    else:
+        vectors = np.asarray(embed([it.claim.text for it in items]), dtype=np.float32)
+        sim = vectors @ vectors.T
     n = len(items)
     art = np.array([it.article for it in items])
 

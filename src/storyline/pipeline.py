@@ -18,6 +18,7 @@ from storyline.model import Article, ReadArticle, Story, Verdict, content_id
 
 __all__ = [
     "AnalyzeStats",
+    "CachedStance",
     "analyze",
     "analyze_stories",
     "judge_story",
@@ -47,6 +48,40 @@ def story_fingerprint(story: Story) -> str:
     return content_id("verdicts-v1", *sorted(story.article_ids))
 
 
+class CachedStance:
+    """A stance model that remembers (claim, article) answers for the life of the process:
+    a story touched again re-judges only its new pairs."""
+
+    def __init__(self, model: Any, size: int = 200_000) -> None:
+        from collections import OrderedDict
+
+        self.model = model
+        self.size = size
+        self._memo: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self.hits = 0
+        self.misses = 0
+
+    def predict(self, claim: str, articles: list[Any]) -> list[Any]:
+        keys = [(claim, getattr(a, "id", None) or content_id(str(a))) for a in articles]
+        todo = [i for i, k in enumerate(keys) if k not in self._memo]
+        self.hits += len(keys) - len(todo)
+        self.misses += len(todo)
+        if todo:
+            fresh = self.model.predict(claim, [articles[i] for i in todo])
+            for i, st in zip(todo, fresh, strict=True):
+                self._memo[keys[i]] = st
+            while len(self._memo) > self.size:
+                self._memo.popitem(last=False)
+        out = []
+        for k in keys:
+            self._memo.move_to_end(k)
+            out.append(self._memo[k])
+        return out
+
+
+_STANCE: dict[str, CachedStance] = {}
+
+
 def load_stance_or_none(options: Any = None, notes: list[str] | None = None) -> Any:
     """The stance model, or None (with a note) when none can be loaded: alignment then
     rests on claim matching alone."""
@@ -54,7 +89,10 @@ def load_stance_or_none(options: Any = None, notes: list[str] | None = None) -> 
         from storyline.stance import load_stance_model
 
         path = getattr(options, "stance_model", None)
-        return load_stance_model(path) if path else load_stance_model()
+        key = str(path or "")
+        if key not in _STANCE:
+            _STANCE[key] = CachedStance(load_stance_model(path) if path else load_stance_model())
+        return _STANCE[key]
     except Exception as exc:  # noqa: BLE001 - a missing model degrades, it does not stop
         if notes is not None:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

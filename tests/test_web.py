@@ -78,6 +78,9 @@ def test_stories_search_filter_and_pages(store_url: str) -> None:
                     entity_ids=("ent-river",) if i % 2 else (),
                 )
             )
+        # A filtered count stops early: 11 means "more than 10".
+        assert store.search_stories(query="story", count_limit=10)[1] == 11
+        assert store.search_stories(query="beta", count_limit=1000)[1] == 40  # outlets match
     with client(store_url) as c:
         first = c.get("/api/stories", params={"per_page": 50}).json()
         assert (first["total"], first["pages"], len(first["items"])) == (120, 3, 50)

@@ -655,8 +655,11 @@ class Store:
         entity_ids: Sequence[str] | None = None,
         limit: int = 50,
         offset: int = 0,
+        count_limit: int | None = 10_000,
     ) -> tuple[list[tuple[Story, dict[str, int]]], int]:
         """One page of stories with their verdict counts, and how many match in all.
+
+        With filters, the count stops at ``count_limit + 1`` (meaning "more than count_limit").
 
         Same order and filters as :meth:`list_stories`; ``entity_ids`` keeps stories naming any
         of those entities. Ordered over ``ix_stories_rank`` so a page costs the same at any size.
@@ -664,8 +667,12 @@ class Store:
         conds: list[Any] = []
         if query:
             like = f"%{query.lower()}%"
+            # Title and outlets: the rest of a story row is ids, not words.
             conds.append(
-                or_(func.lower(stories.c.title).like(like), func.lower(stories.c.data).like(like))
+                or_(
+                    func.lower(stories.c.title).like(like),
+                    func.lower(stories.c.outlets).like(like),
+                )
             )
         if outlet:
             conds.append(func.lower(stories.c.outlets).like(f"%{outlet.lower()}%"))
@@ -694,7 +701,12 @@ class Store:
                 )
                 for r in conn.execute(stmt)
             ]
-            total = conn.execute(select(func.count()).select_from(stories).where(*conds)).scalar()
+            if conds and count_limit is not None:
+                # A filtered count scans every match; past count_limit the page says "more than".
+                matches = select(stories.c.id).where(*conds).limit(count_limit + 1).subquery()
+                total = conn.execute(select(func.count()).select_from(matches)).scalar()
+            else:
+                total = conn.execute(select(func.count()).select_from(stories)).scalar()
         return page, int(total or 0)
 
     def count_stories(self) -> int:

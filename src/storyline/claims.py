@@ -281,7 +281,13 @@ def _colon_quote(
     toks = unit.tokens
     for colon, mark in zip(toks, toks[1:], strict=False):
         if colon.text == ":" and mark.text in ("“", '"'):
-            verb = root if root.i < colon.i and root.pos_ in ("VERB", "AUX") else None
+            # The verb before the colon; the parser often hangs it under the quotation.
+            verbs = [
+                t
+                for t in toks
+                if t.i < colon.i and t.pos_ == "VERB" and any(c.dep_ in _SUBJ for c in t.children)
+            ]
+            verb = min(verbs, key=lambda t: _depth(t, root)) if verbs else None
             subject = _subject(verb, inside) if verb is not None else None
             if subject is not None and subject.i in inside and _speakerlike(subject):
                 _speaker_of_verb(found, verb, root, inside, outlets)

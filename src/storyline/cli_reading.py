@@ -151,7 +151,11 @@ def aliases_add(
         store.add_alias(alias, canonical)
         aliases = _alias_table(opts, store)
         count = resolve_store(
-            store, aliases=aliases, embedder=_embedder(opts, embeddings), options=opts
+            store,
+            aliases=aliases,
+            embedder=_embedder(opts, embeddings),
+            options=opts,
+            reader_name=opts.spacy_model,
         )
         key = mention_key(canonical)
         match = [

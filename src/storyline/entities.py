@@ -160,8 +160,9 @@ def _is_acronym(surface: str) -> bool:
 
 def _initials(surface: str) -> tuple[str, ...]:
     """Possible acronyms of a multi-word name (with and without its small words)."""
-    words = re.findall(r"[A-Za-z][\w'-]*", _clean(surface))
-    if len(words) < 2:
+    words = re.findall(r"[A-Za-z][\w'-]*", _core_surface(surface))
+    # Only a proper name has an acronym: every word capitalised but the small ones.
+    if len(words) < 2 or any(w.lower() not in _INITIALS_SKIP and w[0].islower() for w in words):
         return ()
     caps = [w for w in words if w.lower() not in _INITIALS_SKIP]
     out = {"".join(w[0] for w in caps).lower(), "".join(w[0] for w in words).lower()}
@@ -520,7 +521,7 @@ def resolve_entities(
             uf.union(ckey, key)
 
     _surname_rule(uf, nodes, plain)
-    _acronym_rule(uf, nodes, plain)
+    _acronym_rule(uf, nodes, plain, aliases)
     _spelling_rule(uf, nodes, plain)
     if embedder is not None:
         _embedding_rule(uf, nodes, plain, aliases, embedder)
@@ -604,15 +605,23 @@ def _surname_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[s
             uf.union(roots.pop(), key)
 
 
-def _acronym_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
-    """An acronym joins the only multi-word name of the corpus with those initials."""
+def _acronym_rule(
+    uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str], aliases: AliasTable
+) -> None:
+    """An acronym joins the only multi-word name of the corpus with those initials.
+
+    Never a person's name ("UK" is not "Uhuru Kenyatta"), and never an acronym the alias
+    table already knows.
+    """
     by_initials: dict[str, set[Hashable]] = defaultdict(set)
     for key in plain:
+        if _label(nodes, key) == "PERSON":
+            continue
         for surface in nodes[key].surfaces:
             for ini in _initials(surface):
                 by_initials[ini].add(key)
     for key in plain:
-        if not any(_is_acronym(s) for s in nodes[key].surfaces):
+        if aliases.canonical_key(key) or not any(_is_acronym(s) for s in nodes[key].surfaces):
             continue
         roots = {uf.find(k) for k in by_initials.get(key.replace("-", ""), ())}
         roots.discard(uf.find(key))

@@ -496,7 +496,8 @@ def _mentions(
         if tok.i not in in_ent and _standalone_acronym(doc, tok):
             add(tok.idx, tok.idx + len(tok.text), "ORG", sent_of_token.get(tok.i))
     for ent in doc.ents:
-        if ent.label_ not in MENTION_LABELS:
+        # A name has a capital letter; "man" or "the world" tagged as a name is noise.
+        if ent.label_ not in MENTION_LABELS or not any(c.isupper() for c in ent.text):
             continue
         sent = sent_of_token.get(ent.start)
         s, e = ent.start_char, ent.end_char

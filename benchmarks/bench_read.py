@@ -55,6 +55,9 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--cores", type=int, default=0, help="pin to this many cores (Linux)")
     parser.add_argument("--no-embeddings", action="store_true")
+    parser.add_argument(
+        "--no-claims", action="store_true", help="leave claim extraction out (to attribute cost)"
+    )
     args = parser.parse_args()
 
     if args.cores and hasattr(os, "sched_setaffinity"):
@@ -71,6 +74,10 @@ def main() -> int:
     from storyline.model import Article
     from storyline.read import load_reader, read_articles
 
+    if args.no_claims:
+        import storyline.read
+
+        storyline.read._claims_extractor = lambda: None
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     torch.set_num_threads(max(1, cores or 1))
     bodies = load_bodies(args.data, args.n)
@@ -101,7 +108,10 @@ def main() -> int:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"data:        {args.data} ({len(articles)} articles, {words:,} words)")
     print(f"setup:       cores={cores} n_process={args.n_process} batch_size={args.batch_size}")
-    print(f"             embeddings={'off' if embedder is None else 'all-MiniLM-L6-v2'}")
+    print(
+        f"             embeddings={'off' if embedder is None else 'all-MiniLM-L6-v2'}"
+        f" claims={'off' if args.no_claims else 'on'}"
+    )
     print(f"load:        {t_load:.1f} s (spaCy pipeline, alias table, embedding model)")
     print(
         f"read:        {t_read:.1f} s ({len(articles) / t_read:.1f} articles/s; "

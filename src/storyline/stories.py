@@ -88,7 +88,7 @@ class StoryParams:
     split_min_size: int = 4
     # How many times a part may be split again in one recluster.
     split_depth: int = 1
-    split_max_size: int = 3000
+    split_max_size: int = 500
     # Characters of each article given to the embedding model (its opening carries the event).
     embed_chars: int = 1200
 
@@ -230,6 +230,7 @@ class StoryIndex:
         self._postings: dict[str, deque[str]] = {}
         self.changed: set[str] = set()
         self.removed: set[str] = set()
+        self._recent: list[str] = []
 
     # ------------------------------------------------------------------ features
 
@@ -398,6 +399,7 @@ class StoryIndex:
         )
         self._next_key += 1
 
+        scored: list[tuple[float, str]] = []
         if story_id is not None:
             story = self.stories.get(story_id) or _StoryState(id=story_id)
             self.stories[story_id] = story
@@ -421,12 +423,16 @@ class StoryIndex:
             self._key_article[m.key] = article.id
         self.changed.add(story.id)
         if story_id is None:
-            self._maybe_merge(story, m)
+            self._recent.append(article.id)
+        # Other stories the article also joins strongly may be the same story as its own.
+        linked = [sid for sc, sid in scored[1:] if sc >= self.params.join_threshold]
+        if linked:
+            self._maybe_merge(story, linked)
         return self._story_of[article.id]
 
-    def _maybe_merge(self, story: _StoryState, m: _Member) -> None:
-        """Merge ``story`` with candidates that the new article shows to be the same story."""
-        for sid in sorted(self._candidates(m)):
+    def _maybe_merge(self, story: _StoryState, linked: Sequence[str]) -> None:
+        """Merge ``story`` with the stories the new article links it to, when they match."""
+        for sid in sorted(linked):
             other = self.stories.get(sid)
             if other is None or other.id == story.id:
                 continue
@@ -666,6 +672,11 @@ class StoryIndex:
         ib = np.arange(len(ma), len(ma) + len(mb))
         return _contrast(sim, ia, ib) < p.merge_contrast
 
+    def take_recent(self) -> list[str]:
+        """Ids of the articles placed (by scoring) since the last call."""
+        out, self._recent = self._recent, []
+        return out
+
     def take_changes(self) -> tuple[set[str], set[str]]:
         changed, removed = self.changed & set(self.stories), self.removed - set(self.stories)
         self.changed, self.removed = set(), set()
@@ -766,12 +777,15 @@ def cluster_articles(
 def finish_batch(index: StoryIndex) -> None:
     """After a batch: move misplaced articles, split stories that hold two events, and let
     the parts find their right home."""
+    # Only what this batch touched: its own articles are re-placed, its stories re-checked;
+    # the rest of the store is left alone, so a batch costs what its articles cost.
+    recent = [aid for aid in index.take_recent() if aid in index]
     index.reweight(set(index.changed))
     index.merge_pass(index.changed)
-    index.refine()
+    index.refine(recent)
     for sid in sorted(index.changed & set(index.stories)):
         index.recluster(sid)
-    index.refine()
+    index.refine(recent)
 
 
 # --------------------------------------------------------------------------- store

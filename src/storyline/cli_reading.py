@@ -48,6 +48,9 @@ def read_command(
     db: DbOption = None,
     limit: Annotated[int | None, typer.Option(help="Read at most this many articles")] = None,
     embeddings: EmbeddingsOption = True,
+    n_process: Annotated[
+        int, typer.Option("--n-process", min=1, help="spaCy worker processes")
+    ] = 1,
     as_json: JsonOption = False,
 ) -> None:
     """Read every unread stored article (sentences, mentions, claims), then resolve entities."""
@@ -56,10 +59,11 @@ def read_command(
 
     opts = options(db=db)
     try:
-        reader = load_reader(opts.spacy_model)
+        reader = load_reader(opts.spacy_model, n_process=n_process)
     except ReaderError as exc:
         fail(str(exc))
         return
+    reader.batch_size = max(1, opts.batch_size)
     notes: list[tuple[str, str]] = []
     claims = 0
     with open_db(opts.db) as store:

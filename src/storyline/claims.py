@@ -100,6 +100,12 @@ class _Unit:
     end: int
     tokens: list[Any]
     line: str
+    source: str  # the whole article text (Doc.text is rebuilt on every access)
+    root_token: Any = None  # cached by _root
+
+    @property
+    def text(self) -> str:
+        return self.source[self.start : self.end]
 
 
 @dataclass
@@ -194,7 +200,7 @@ def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = list(span) if span is not None else []
-            units.append(_Unit(sent.index, start, end, tokens, text[lo:hi]))
+            units.append(_Unit(sent.index, start, end, tokens, text[lo:hi], text))
     return units
 
 
@@ -227,19 +233,20 @@ def _is_question(unit: _Unit) -> bool:
     tail = [t for t in unit.tokens if not t.is_punct or t.text == "?"]
     if not tail or tail[-1].text != "?":
         return False
-    doc = unit.tokens[0].doc
     mark = tail[-1].idx
-    before = doc.text[max(0, mark - 1) : mark]
-    after = doc.text[mark + 1 : mark + 3].lstrip()
+    before = unit.source[max(0, mark - 1) : mark]
+    after = unit.source[mark + 1 : mark + 3].lstrip()
     return before not in (".", "!") and not after[:1].isdigit()
 
 
 def _root(unit: _Unit) -> Any:
     """The token of the unit whose subtree covers most of it (its syntactic root)."""
-    inside = {t.i for t in unit.tokens}
-    roots = [t for t in unit.tokens if t.head.i == t.i or t.head.i not in inside]
-    verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")] or roots
-    return max(verbs, key=lambda t: sum(1 for x in t.subtree if x.i in inside))
+    if unit.root_token is None:
+        inside = {t.i for t in unit.tokens}
+        roots = [t for t in unit.tokens if t.head.i == t.i or t.head.i not in inside]
+        verbs = [t for t in roots if t.pos_ in ("VERB", "AUX")] or roots
+        unit.root_token = max(verbs, key=lambda t: sum(1 for x in t.subtree if x.i in inside))
+    return unit.root_token
 
 
 # --------------------------------------------------------------------------- attribution
@@ -663,7 +670,7 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
         return
     if found.speaker or found.outlets or found.verb or not recent or not history:
         return
-    unit_text = unit.tokens[0].doc.text[unit.start : unit.end] if unit.tokens else ""
+    unit_text = unit.text
     # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
     if unit_text.startswith(QUOTE_OPEN) and history[-1][1] is recent[-1]:
         _copy_from(found, recent[-1])
@@ -722,7 +729,7 @@ def _resolve_media_noun(unit: _Unit, found: _Found, outlets: OutletTable) -> Non
         return
     if not (found.speaker or "").lower().startswith(("the ", "this ")):
         return
-    name = outlets.last_before(unit.tokens[0].doc, unit.start)
+    name = outlets.last_before(unit.tokens[0].doc, unit.source, unit.start)
     if name:
         found.outlets.append(name)
 
@@ -805,9 +812,8 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
     content = found.content if found.content is not None else _root(unit)
     core = _core(content, inside)
     core_ids = {t.i for t in core}
-    doc = unit.tokens[0].doc
     core_text = " ".join(t.lower_ for t in core)
-    unit_text = doc.text[unit.start : unit.end].lower()
+    unit_text = unit.text.lower()
     hedges: list[str] = []
     speculative: list[str] = []
     negations: list[str] = []

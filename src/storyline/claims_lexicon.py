@@ -411,9 +411,9 @@ class OutletTable:
                 return self.lookup(inner.text) or inner.text
         return None
 
-    def last_before(self, doc: Any, pos: int) -> str | None:
+    def last_before(self, doc: Any, text: str, pos: int) -> str | None:
         """The outlet named last before character ``pos`` ("...; the newspaper said")."""
-        named = [(a, name) for a, _, name in self.find(doc.text[:pos])]
+        named = [(a, name) for a, _, name in self.find(text[:pos])]
         named += [
             (e.start_char, re.sub(r"^the ", "The ", e.text))
             for e in doc.ents

@@ -21,7 +21,7 @@ EmbeddingsOption = Annotated[
     bool,
     typer.Option(
         "--embeddings/--no-embeddings",
-        help="Confirm near-identical name spellings with sentence embeddings.",
+        help="Use sentence embeddings to merge reworded names and link descriptions.",
     ),
 ]
 

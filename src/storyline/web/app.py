@@ -400,7 +400,7 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
         story_id = store.story_of(article.id)
         labels = {}
         if story_id:
-            labels = views._claim_labels(store.get_verdicts(story_id))
+            labels = views.claim_labels(store.get_verdicts(story_id))
         view = views.article_view(article, store.get_reading(article.id), labels)
         return render(request, "article.html", nav="articles", a=view, story_id=story_id)
 

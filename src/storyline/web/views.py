@@ -35,6 +35,7 @@ __all__ = [
     "StoriesPage",
     "article_view",
     "check_payload",
+    "claim_labels",
     "stories_page",
     "story_payload",
     "story_view",
@@ -319,7 +320,7 @@ def story_view(store: Any, story_id: str) -> StoryView | None:
         claims.update({c.id: c for c in r.claims})
         sentences[aid] = [(s.index, s.start, s.end) for s in r.sentences]
 
-    labels = _claim_labels(verdicts)
+    labels = claim_labels(verdicts)
     links = _links(verdicts, claims, sentences)
     articles.sort(key=lambda a: (a.published or a.fetched_at or "~", a.outlet or ""))
     views = tuple(article_view(a, readings[a.id], labels) for a in articles)
@@ -371,7 +372,8 @@ def _outlets(links: Sequence[ClaimLink], outlet_by_article: dict[str, str]) -> t
     return tuple(dict.fromkeys(outlet_by_article.get(link.article_id, "?") for link in links))
 
 
-def _claim_labels(verdicts: Sequence[Verdict]) -> dict[str, str]:
+def claim_labels(verdicts: Sequence[Verdict]) -> dict[str, str]:
+    """Claim id -> the verdict label it is shown in (the verdict's claim and its matches)."""
     labels: dict[str, str] = {}
 
     def put(claim_id: str | None, label: str) -> None:

@@ -16,6 +16,9 @@ For every claim the rules below find:
   its main clause is negated ("not", "never", "no ...") or when it is a non-event
   ("has yet to", "no evidence that").
 
+Sentences inside one quotation share the speaker it is attributed to ("...," she said); word
+lists, furniture patterns and the outlet table live in :mod:`storyline.claims_lexicon`.
+
 Everything works on a spaCy ``Doc`` of exactly ``article.text`` (token offsets are article
 offsets) with the tagger, parser and NER of an English pipeline. Nothing here imports spaCy:
 the reader passes the parsed doc in.
@@ -27,44 +30,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from storyline.claims_lexicon import (
-    ANON_HEADS,
-    ASKING,
-    BOILERPLATE_LINE,
-    CAPTION,
-    CONTENT_VERBS,
-    DENIED_THINGS,
-    DENY_VERBS,
-    DOC_NOUNS,
-    DOUBTED,
-    EXPRESSED,
-    FUTURE,
-    HEDGE_ADJ,
-    HEDGE_ADV,
-    HEDGE_MODALS,
-    HEDGE_PHRASES,
-    HEDGE_VERBS,
-    IGNORANCE,
-    MEDIA_NOUNS,
-    NEG_PHRASES,
-    NOMINAL,
-    PERSON_NOUNS,
-    PERSONAL,
-    QUOTE_OPEN,
-    REPORTING_VERBS,
-    SPECULATIVE_PHRASES,
-    SPEECH_VERBS,
-    SPOKEN_IN,
-    STRONG_SPEECH,
-    OutletTable,
-    blurb_lines,
-    furniture_spans,
-    is_furniture_line,
-    is_heading,
-    line_bounds,
-    load_outlets,
-    quotations,
-)
+from storyline import claims_lexicon as lex
+from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
     Article,
     Attribution,
@@ -149,7 +116,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     outlets = load_outlets()
     claims: list[Claim] = []
     history: list[tuple[_Unit, _Found]] = []
-    blurbs = blurb_lines(text, article.outlet)
+    blurbs = lex.blurb_lines(text, article.outlet)
     title = normalise_text(article.title) if article.title else None
     for unit in _units(doc, text, sentences):
         if not _is_claim(unit, title, blurbs):
@@ -181,7 +148,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
 
 
 def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
-    lines = line_bounds(text)
+    lines = lex.line_bounds(text)
     units = []
     li = 0
     for sent in sentences:
@@ -206,9 +173,9 @@ def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[_Unit]:
 
 def _is_claim(unit: _Unit, title: str | None, blurbs: set[str]) -> bool:
     line = unit.line.strip()
-    if line in blurbs or CAPTION.search(line) or BOILERPLATE_LINE.match(line):
+    if line in blurbs or lex.CAPTION.search(line) or lex.BOILERPLATE_LINE.match(line):
         return False
-    if is_heading(line) or (title and normalise_text(line) == title):
+    if lex.is_heading(line) or (title and normalise_text(line) == title):
         return False
     body = unit.tokens
     if not body:
@@ -263,7 +230,7 @@ def _attribute(unit: _Unit, outlets: OutletTable) -> _Found:
             # "USA Today reports that Rep. X says...": X speaks, the paper is the origin.
             nested = [t for t in found.content.subtree if t.i in inside and t.i != verb.i]
             inner = _reporting_verb(nested, found.content, inside)
-            if inner is not None and inner.lemma_.lower() in SPEECH_VERBS | STRONG_SPEECH:
+            if inner is not None and inner.lemma_.lower() in lex.SPEECH_VERBS | lex.STRONG_SPEECH:
                 sub = _Found()
                 _speaker_of_verb(sub, inner, found.content, inside, outlets)
                 if sub.speaker and sub.kind is not SpeakerKind.MEDIA and not sub.pronoun:
@@ -322,7 +289,7 @@ def _speaker_of_verb(
         ]
         subject = tops[0] if tops else None
     if subject is not None and subject.dep_ != "nsubjpass":  # "terms were not disclosed"
-        if subject.pos_ == "PRON" and subject.lower_ in PERSONAL:
+        if subject.pos_ == "PRON" and subject.lower_ in lex.PERSONAL:
             found.pronoun = subject.lower_
             found.speaker = subject.text
             found.start, found.end = subject.idx, subject.idx + len(subject.text)
@@ -352,18 +319,18 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
     best_depth = 99
     for tok in tokens:
         lemma = tok.lemma_.lower()
-        if lemma not in REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if lemma not in lex.REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
         if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj"):
             continue
         # "An official downplayed the unrest, saying that...": the participle reports.
-        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in STRONG_SPEECH):
+        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in lex.STRONG_SPEECH):
             continue
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         clausal = any(
             c.dep_ == "ccomp"
             or (c.dep_ == "dobj" and c.pos_ == "VERB")
-            or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in REPORTING_VERBS))
+            or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in lex.REPORTING_VERBS))
             for c in tok.children
         )
         # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
@@ -374,7 +341,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
-            and subject.lower_ not in PERSONAL + _GROUPS
+            and subject.lower_ not in lex.PERSONAL + _GROUPS
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
         if subject is not None and (
@@ -384,27 +351,29 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             continue  # "no one is saying"
         if lemma in _REFUSE and not any(
             c.dep_ == "ccomp"
-            or (c.dep_ == "xcomp" and c.lemma_.lower() in REPORTING_VERBS)
-            or (c.dep_ == "dobj" and c.lemma_.lower() in DENIED_THINGS)
+            or (c.dep_ == "xcomp" and c.lemma_.lower() in lex.REPORTING_VERBS)
+            or (c.dep_ == "dobj" and c.lemma_.lower() in lex.DENIED_THINGS)
             for c in tok.children
         ):
             continue  # "declined to comment" reports; "refused to be photographed" does not
-        if lemma in DENY_VERBS and not any(
+        if lemma in lex.DENY_VERBS and not any(
             c.dep_ in ("ccomp", "xcomp", "dobj", "pcomp") for c in tok.children
         ):
             continue
-        plain = lemma in SPEECH_VERBS and (
+        plain = lemma in lex.SPEECH_VERBS and (
             _speakerlike(subject)
-            or (lemma in STRONG_SPEECH and subject is not None and subject.pos_ in NOMINAL)
+            or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
         if lemma in ("express", "voice"):
-            plain = any(c.dep_ == "dobj" and c.lemma_.lower() in EXPRESSED for c in tok.children)
+            plain = any(
+                c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children
+            )
         if not (clausal or reversed_ or plain):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
-        if lemma in CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
+        if lemma in lex.CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
             continue
-        if lemma in CONTENT_VERBS and not _speakerlike(subject):
+        if lemma in lex.CONTENT_VERBS and not _speakerlike(subject):
             continue
         depth = _depth(tok, root)
         if depth < best_depth:
@@ -454,10 +423,10 @@ def _speakerlike(tok: Any) -> bool:
     return (
         tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
         or tok.pos_ == "PROPN"
-        or lemma in ANON_HEADS
-        or lemma in DOC_NOUNS
-        or lemma in PERSON_NOUNS
-        or lemma in MEDIA_NOUNS
+        or lemma in lex.ANON_HEADS
+        or lemma in lex.DOC_NOUNS
+        or lemma in lex.PERSON_NOUNS
+        or lemma in lex.MEDIA_NOUNS
         or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
     )
 
@@ -491,12 +460,12 @@ def _set_speaker(found: _Found, head: Any, inside: set[int], outlets: OutletTabl
             child.dep_ == "appos"
             and child.ent_type_ == "PERSON"
             and child.i in inside
-            and head.lemma_.lower() not in MEDIA_NOUNS  # "the newspaper Al-Sabah"
+            and head.lemma_.lower() not in lex.MEDIA_NOUNS  # "the newspaper Al-Sabah"
         ):
             head = child
             break
     lemma = head.lemma_.lower()
-    if lemma in DOC_NOUNS:
+    if lemma in lex.DOC_NOUNS:
         # "reports from The Wall Street Journal", "a statement by the ministry": its author.
         for child in head.children:
             if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of"):
@@ -541,13 +510,13 @@ def _kind_of(head: Any, span: Any) -> SpeakerKind:
     if head.pos_ == "PRON":
         return SpeakerKind.PERSON if head.lower_ in ("he", "she", "i") else SpeakerKind.ORGANISATION
     has_person = any(t.ent_type_ == "PERSON" for t in span)
-    if (lemma in ANON_HEADS or head.lower_ in _GROUPS) and not has_person:
+    if (lemma in lex.ANON_HEADS or head.lower_ in _GROUPS) and not has_person:
         return SpeakerKind.ANONYMOUS
-    if lemma in DOC_NOUNS:
+    if lemma in lex.DOC_NOUNS:
         return SpeakerKind.DOCUMENT
-    if MEDIA_NOUNS & {lemma, head.lower_}:  # "British media", "the newspaper"
+    if lex.MEDIA_NOUNS & {lemma, head.lower_}:  # "British media", "the newspaper"
         return SpeakerKind.MEDIA
-    if head.ent_type_ == "PERSON" or lemma in PERSON_NOUNS:
+    if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
         return SpeakerKind.PERSON
     return SpeakerKind.ORGANISATION
 
@@ -593,7 +562,7 @@ def _statement_by(unit: _Unit, found: _Found, inside: set[int], outlets: OutletT
     if found.verb_token is None:  # "...in any interviews with reporters" reports nothing
         return
     for tok in unit.tokens:
-        if tok.lemma_.lower() not in SPOKEN_IN:
+        if tok.lemma_.lower() not in lex.SPOKEN_IN:
             continue
         if tok.head.lower_ not in ("in", "during") or tok.dep_ != "pobj":
             continue
@@ -672,13 +641,13 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
         return
     unit_text = unit.text
     # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
-    if unit_text.startswith(QUOTE_OPEN) and history[-1][1] is recent[-1]:
+    if unit_text.startswith(lex.QUOTE_OPEN) and history[-1][1] is recent[-1]:
         _copy_from(found, recent[-1])
         return
     # A statement about the future on the same topic right after a reported one continues
     # the report: the reporter cannot know it first-hand.
     last = [(u, f) for u, f in history[-2:] if f.speaker and not f.pronoun]
-    if last and FUTURE.search(unit_text) and not unit_text.startswith(QUOTE_OPEN):
+    if last and lex.FUTURE.search(unit_text) and not unit_text.startswith(lex.QUOTE_OPEN):
         prev_unit, prev = last[-1]
         if _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev)):
             _copy_from(found, prev)
@@ -691,7 +660,7 @@ def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None
     of the sentences the quotation touches; a sentence within the quotation with no speaker
     of its own, or with "I"/"we", is that speaker's.
     """
-    for qs, qe in quotations(text):
+    for qs, qe in lex.quotations(text):
         touching = [(u, f) for u, f in found_units if u.start < qe and u.end > qs]
         if not touching:
             continue
@@ -822,10 +791,10 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
     negated = False
     if verb is not None:
         lemma = verb.lemma_.lower()
-        if lemma in DENY_VERBS:
+        if lemma in lex.DENY_VERBS:
             negated = not negated
             negations.append(verb.lower_)
-        if lemma in HEDGE_VERBS:
+        if lemma in lex.HEDGE_VERBS:
             hedges.append(verb.lower_)
         if any(c.dep_ == "neg" for c in verb.children):  # "did not confirm"
             negated = not negated
@@ -834,12 +803,12 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
     chain = [content] + [t for t in content.subtree if t.dep_ == "xcomp" and t.i in core_ids]
     if verb is not None:  # its own "not" is counted above
         chain = [t for t in chain if t.i != verb.i]
-    # "did not know why", "no idea": ignorance is a hedge (see HEDGE_PHRASES), not a denial.
-    chain = [t for t in chain if t.lemma_.lower() not in IGNORANCE]
+    # "did not know why", "no idea": ignorance is a hedge (see lex.HEDGE_PHRASES), not a denial.
+    chain = [t for t in chain if t.lemma_.lower() not in lex.IGNORANCE]
     if any(c.dep_ == "neg" for t in chain for c in t.children):
         negated = not negated
         negations.append(next(c.lower_ for t in chain for c in t.children if c.dep_ == "neg"))
-    for pat in NEG_PHRASES:
+    for pat in lex.NEG_PHRASES:
         m = pat.search(core_text)
         if m:
             negated = not negated
@@ -851,7 +820,7 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
                 tok.lower_ == "no"
                 and tok.dep_ == "det"
                 and tok.head.dep_ in ("nsubj", "nsubjpass", "dobj", "attr")
-                and tok.head.lemma_.lower() not in IGNORANCE
+                and tok.head.lemma_.lower() not in lex.IGNORANCE
             ):
                 negated = not negated
                 negations.append("no " + tok.head.lower_)
@@ -861,19 +830,19 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
         low = tok.lower_
         if (
             (
-                low in HEDGE_ADV
+                low in lex.HEDGE_ADV
                 and tok.dep_ in ("advmod", "acomp")
                 and (tok.i in core_ids or low not in ("likely", "probably", "maybe"))
             )
             or tok.tag_ == "MD"
-            and low in HEDGE_MODALS
+            and low in lex.HEDGE_MODALS
             and tok.i in core_ids
         ):
             hedges.append(low)
-        elif low in HEDGE_ADJ and tok.i in core_ids:
+        elif low in lex.HEDGE_ADJ and tok.i in core_ids:
             # "the alleged attacker fled", "is possible": the claim itself is in doubt;
             # "discussed the potential closure" is a certain claim about a possibility.
-            on_object = tok.head.dep_ == "dobj" and low in DOUBTED
+            on_object = tok.head.dep_ == "dobj" and low in lex.DOUBTED
             if tok.dep_ in ("acomp", "attr") or (
                 tok.dep_ == "amod"
                 and (tok.head.dep_ in ("nsubj", "nsubjpass", "attr") or on_object)
@@ -888,16 +857,16 @@ def _modality(unit: _Unit, found: _Found) -> tuple[Certainty, Polarity, list[str
             and not any(c.dep_ == "neg" for c in tok.head.children)  # "would not discuss"
         ):
             speculative.append(low)
-    for pat in HEDGE_PHRASES:
+    for pat in lex.HEDGE_PHRASES:
         m = pat.search(unit_text)
         if m:
             hedges.append(m.group(0))
-    for pat in SPECULATIVE_PHRASES:
+    for pat in lex.SPECULATIVE_PHRASES:
         m = pat.search(unit_text)
         if m:
             speculative.append(m.group(0))
     # A condition ("If the talks fail, ..."), not an indirect question ("asked if", "as if").
-    if content.lemma_.lower() not in ASKING and any(
+    if content.lemma_.lower() not in lex.ASKING and any(
         c.dep_ == "advcl"
         and any(
             m.lower_ in ("if", "unless")

@@ -51,7 +51,7 @@ def page_(chromium: object) -> Iterator[object]:
     context.close()
 
 
-def _app(db: str, **web: object) -> object:
+def _app(db: str, **web: object) -> object:  # analyze=True unless a test says otherwise
     from storyline.config import load_options
     from storyline.web.app import WebOptions, create_app
 
@@ -196,4 +196,19 @@ def test_example_story_from_real_pipeline(tmp_path: Path, web_page: object) -> N
         assert "disagrees" in page.locator("#claim-panel").inner_text()
         _shot(page, "example-story-contested.png")
         page.screenshot(path=str(SHOTS / "example-story-contested-view.png"))
+        # Adding an article from the browser runs the same pipeline (models already loaded).
+        extra = tmp_path / "ferry.txt"
+        extra.write_text(
+            "The harbour ferry resumed service on Tuesday after repairs, the operator said. "
+            "Passengers had waited two weeks for the crossing to reopen.\n",
+            encoding="utf-8",
+        )
+        page.goto(base + "/ingest")
+        page.set_input_files("#files", str(extra))
+        page.click("#upload-form button[type=submit]")
+        page.wait_for_selector("#job-bar.done, #job-bar.failed", timeout=120_000)
+        status = page.locator("#job-status").inner_text()
+        assert "Finished" in status, status
+        assert "1 article(s) read" in status, status
+        assert page.locator("#job-rows tr td").nth(1).inner_text() == "stored"
     assert page.errors == []  # type: ignore[attr-defined]

@@ -212,3 +212,29 @@ def test_example_story_from_real_pipeline(tmp_path: Path, web_page: object) -> N
         assert "1 article(s) read" in status, status
         assert page.locator("#job-rows tr td").nth(1).inner_text() == "stored"
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_check_page(sqlite_url: str, web_page: object) -> None:
+    page = web_page
+    stance = pytest.importorskip("storyline.stance")
+    from storyline.store import open_store
+
+    with open_store(sqlite_url) as store:
+        fx = add_port_story(store)
+    with live_server(_app(sqlite_url, analyze=False)) as base:
+        page.goto(base + f"/check?story={fx.story_id}")
+        page.fill("#claim", "Cargo traffic at the port stopped completely.")
+        page.click("#check-form button[type=submit]")
+        page.wait_for_function(
+            "() => !document.getElementById('check-status').textContent.startsWith('Reading')"
+        )
+        status = page.locator("#check-status").inner_text()
+        if not Path(stance.DEFAULT_MODEL_PATH).exists():
+            # Without a model the page says so in one line.
+            assert "stance model unavailable" in status
+            pytest.skip(f"no shipped stance model yet ({stance.DEFAULT_MODEL_PATH})")
+        assert status == "Done.", status
+        summary = page.locator(".check-summary").inner_text()
+        assert "of 2 article(s)" in summary
+        _shot(page, "check.png")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -491,8 +491,9 @@ def align_story(
                 p = float(st.probabilities.get(label.value, 0.0)) if st.probabilities else 1.0
                 if label is StanceLabel.UNRELATED or p < opts.min_stance_probability:
                     continue
-                if label is StanceLabel.AGREE and items[i].persons - article_keys[a]:
-                    # Agreeing about someone it never names: topical, not corroboration.
+                if label is not StanceLabel.DISCUSS and items[i].persons - article_keys[a]:
+                    # Taking a side on what someone did without ever naming them: topical,
+                    # neither corroboration nor contradiction.
                     label = StanceLabel.DISCUSS
                 ev = tuple(
                     Evidence(a, e.start, e.end, e.text, e.score) for e in (st.evidence or ())

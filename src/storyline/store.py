@@ -159,8 +159,18 @@ def _migration_1(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _migration_2(conn: Connection) -> None:
+    # Stores made before ix_stories_rank existed get it (new ones have it from step 1).
+    for index in stories.indexes:
+        if index.name == "ix_stories_rank":
+            index.create(conn, checkfirst=True)
+
+
 # Ordered schema steps; append, never edit a released step.
-MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [(1, _migration_1)]
+MIGRATIONS: list[tuple[int, Callable[[Connection], None]]] = [
+    (1, _migration_1),
+    (2, _migration_2),
+]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 
 

@@ -68,7 +68,7 @@ class StoryParams:
     merge_contrast: float = 0.4
     contrast_sample: int = 200
     # Members of a story whose neighbours are looked up for the merge pass.
-    merge_probe: int = 8
+    merge_probe: int = 4
     # Numbers (dates, counts, scores) tell similar events apart better than most names.
     number_weight: float = 2.0
     # Articles further apart than this (days) from a story's span do not join it.
@@ -79,6 +79,8 @@ class StoryParams:
     lookup_terms: int = 12
     # Stories remembered per key term (most recent first): bounds the work per article.
     postings_cap: int = 30
+    # Stories up to this size get their key-term weights recomputed after a batch.
+    reweight_max_size: int = 32
     # Reassignment passes after a batch: fixes what the arrival order got wrong.
     refine_passes: int = 2
     # Splitting (recluster): between-group similarity below this share of within-group
@@ -181,6 +183,7 @@ class _StoryState:
     vector_sum: Any = None
     first_day: float | None = None
     last_day: float | None = None
+    checked_size: int = 0  # members when last split-tested
 
     def add(self, m: _Member) -> None:
         self.members[m.article.id] = m
@@ -524,7 +527,9 @@ class StoryIndex:
         has it, so the first article of every story is brought up to date here."""
         for sid in list(story_ids):
             story = self.stories.get(sid)
-            if story is None:
+            # Stale weights matter in small stories (their founding articles); in a big one a
+            # few missing terms change nothing, and re-weighting it would cost its size.
+            if story is None or len(story.members) > self.params.reweight_max_size:
                 continue
             story.term_sum = {}
             for m in story.members.values():
@@ -784,7 +789,12 @@ def finish_batch(index: StoryIndex) -> None:
     index.merge_pass(index.changed)
     index.refine(recent)
     for sid in sorted(index.changed & set(index.stories)):
-        index.recluster(sid)
+        story = index.stories.get(sid)
+        # Re-checked when it has grown by half since the last check: amortised, a big story
+        # is not split-tested again for every article it gains.
+        if story is not None and len(story.members) >= 1.5 * story.checked_size:
+            story.checked_size = len(story.members)
+            index.recluster(sid)
     index.refine(recent)
 
 

@@ -258,6 +258,16 @@ def test_sentences_of_one_quotation_share_its_speaker(nlp: Any) -> None:
     assert claims[1].attribution.carried and not claims[3].attribution.carried
 
 
+def test_speech_participle_on_the_object(nlp: Any) -> None:
+    c = one(nlp, "A ministry official downplayed the protests saying that strikes were normal.")
+    assert c.attribution.speaker == "A ministry official"
+
+
+def test_first_person_in_an_unattributed_quotation_is_not_a_speaker(nlp: Any) -> None:
+    claims = read(nlp, 'The team lost again on Sunday.\n\n"I think we owe the fans a better game."')
+    assert claims[-1].attribution.speaker is None
+
+
 def test_quotation_after_a_colon_line(nlp: Any) -> None:
     claims = read(
         nlp,

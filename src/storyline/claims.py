@@ -321,10 +321,11 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         lemma = tok.lemma_.lower()
         if lemma not in lex.REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
-        if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj"):
-            continue
         # "An official downplayed the unrest, saying that...": the participle reports.
-        if tok.dep_ == "advcl" and not (tok.tag_ == "VBG" and lemma in lex.STRONG_SPEECH):
+        participle = _is_participle(tok)
+        if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj") and not participle:
+            continue
+        if tok.dep_ == "advcl" and not participle:
             continue
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         clausal = any(
@@ -381,6 +382,15 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
     return best
 
 
+def _is_participle(tok: Any) -> bool:
+    """ "..., saying that": a speech participle hanging off the main verb or its object."""
+    return (
+        tok.tag_ == "VBG"
+        and tok.lemma_.lower() in lex.STRONG_SPEECH
+        and (tok.dep_ == "advcl" or (tok.dep_ == "acl" and tok.head.dep_ == "dobj"))
+    )
+
+
 def _depth(tok: Any, root: Any) -> int:
     depth = 0
     while tok.i != root.i and tok.head.i != tok.i and depth < 50:
@@ -405,9 +415,10 @@ def _subject(verb: Any, inside: set[int] | None = None) -> Any:
                 subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
             if subjects:
                 return subjects[0]
-        if (tok.dep_ in ("xcomp", "conj") or (tok.dep_ == "advcl" and tok.tag_ == "VBG")) and (
-            tok.head.i != tok.i
-        ):
+        if tok.dep_ == "acl" and _is_participle(tok):  # "downplayed the unrest saying"
+            tok = tok.head.head
+            continue
+        if (tok.dep_ in ("xcomp", "conj") or _is_participle(tok)) and tok.head.i != tok.i:
             tok = tok.head
             continue
         break
@@ -680,6 +691,10 @@ def _quoted_speakers(text: str, found_units: list[tuple[_Unit, _Found]]) -> None
             if before and before[-1][1].speaker and before[-1][0].line.rstrip().endswith(":"):
                 anchors = [before[-1]]  # X said:\n"..."
         if not anchors:
+            for u, f in touching:  # "I" in an unattributed quotation is nobody we can name
+                if f.pronoun in ("i", "we") and u.start >= qs:
+                    f.speaker = f.verb = f.start = f.end = f.pronoun = None
+                    f.kind = SpeakerKind.ARTICLE
             continue
         # The attribution after the quotation wins ("...," she said), then the one before.
         after = [(u, f) for u, f in anchors if f.verb_token is not None and f.verb_token.idx >= qe]

@@ -16,7 +16,11 @@ Rules, in the order they merge (a union-find over normalised names):
 7. one-word names one letter apart ("Hizbollah" / "Hezbollah"; 7+ letters, same label);
 8. optionally, multi-word names that say the same in other words or order ("Department of
    Defense" / "Defense Department"), by embedding similarity (all-MiniLM-L6-v2) -- only pairs
-   sharing half their word stems are embedded, so most names never are.
+   sharing half their word stems are embedded, so most names never are;
+9. an organisation described by its country ("Lebanon's Hamas-supporting militia") joins the
+   one organisation of its article that some article described by that country in apposition,
+   when the descriptions agree (embedding similarity, else the same head noun); otherwise the
+   description names no entity.
 
 ``Entity.part_of`` comes from the alias table: a metonym or body that speaks for another entity
 ("the Kremlin" -> Russia, "Downing Street" -> United Kingdom).

@@ -72,6 +72,8 @@ class AlignOptions:
     # Claims shorter than this (in words) are headlines/fragments, not propositions.
     min_words: int = 5
     max_claims_per_article: int = 40
+    # Embed only claims that share words or actors with another article's claims.
+    lexical_prefilter: bool = True
     # Alignment of a very large story runs on its most central representatives only.
     max_articles: int = 60
     max_stance_pairs: int = 150
@@ -332,6 +334,21 @@ def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
     return out
 
 
+def _lexically_close(items: list[_Item]) -> list[int]:
+    """Indices of claims sharing two content words or two actors with another article's."""
+    by_key: dict[str, set[str]] = {}
+    for it in items:
+        for key in [f"w:{w}" for w in it.words] + list(it.entities):
+            by_key.setdefault(key, set()).add(it.article)
+    out = []
+    for k, it in enumerate(items):
+        shared_w = sum(1 for w in it.words if len(by_key[f"w:{w}"]) > 1)
+        shared_e = sum(1 for e in it.entities if len(by_key[e]) > 1)
+        if shared_w >= 2 or shared_e >= 2:
+            out.append(k)
+    return out
+
+
 def _span_evidence(claim: Claim, score: float) -> tuple[Evidence, ...]:
     return (Evidence(claim.article_id, claim.start, claim.end, claim.text, round(score, 4)),)
 
@@ -389,7 +406,14 @@ def align_story(
         # claim is embedded; the zero matrix leaves every claim its own group.
         sim = np.zeros((len(items), len(items)), dtype=np.float32)
     else:
-        vectors = np.asarray(embed([it.claim.text for it in items]), dtype=np.float32)
+        # Only claims that share words or actors with a claim of another article can match
+        # one, so only they are embedded (embedding is most of the cost of a story).
+        wanted = _lexically_close(items) if opts.lexical_prefilter else list(range(len(items)))
+        vectors = np.zeros((len(items), 1), dtype=np.float32)
+        if wanted:
+            got = np.asarray(embed([items[k].claim.text for k in wanted]), dtype=np.float32)
+            vectors = np.zeros((len(items), got.shape[1]), dtype=np.float32)
+            vectors[wanted] = got
         sim = vectors @ vectors.T
     n = len(items)
     art = np.array([it.article for it in items])

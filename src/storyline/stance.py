@@ -76,9 +76,23 @@ def _english_problem(text: str, what: str) -> str | None:
     words = [w.lower() for w in _WORD.findall(text)]
     if len(words) < 8:
         return None  # too short to tell; judge it
-    if sum(1 for w in words if w in _ENGLISH) / len(words) < 0.04:
+    if sum(1 for w in words if w in _ENGLISH) / len(words) >= 0.08:
+        return None
+    # Few English function words alone is also what headline-style English looks like, so
+    # another language must show itself: its own function words, or a non-Latin script.
+    foreign = sum(1 for w in words if w in _FOREIGN)
+    letters = [c for c in text if c.isalpha()]
+    non_latin = sum(1 for c in letters if ord(c) > 0x24F) / max(1, len(letters))
+    if foreign >= 2 or non_latin > 0.5:
         return f"{what} does not look like English text"
     return None
+
+
+_FOREIGN = _lex(
+    "der die das und ist nicht ein eine dass mit für auf den dem des sich auch le la les et est "
+    "une des du pour pas dans qui sur el los las y es por con para una del que di il che per "
+    "non della het een van niet och att det som är en på"
+)
 
 
 def claim_problem(claim: str) -> str | None:
@@ -430,7 +444,8 @@ STAGE1_PARAMS: dict[str, Any] = {
     "bagging_freq": 1,
     "lambda_l2": 1.0,
     "verbose": -1,
-    "num_threads": 2,
+    # One thread: on a shared machine OpenMP's spinning threads made two 60x slower.
+    "num_threads": 1,
     "seed": 13,
     "deterministic": True,
 }
@@ -527,6 +542,7 @@ def train_stance(
     split_path: str | Path | None = None,
     cache_dir: str | None = None,
     options: Options | None = None,
+    with_vectors: bool = False,
     log: Any = print,
 ) -> dict[str, Any]:
     """Train on the FNC-1 training side of the committed split, score dev, write the artifact.
@@ -561,7 +577,7 @@ def train_stance(
     from storyline.embed import embed_texts
 
     embed = cached(lambda texts: embed_texts(texts, options), cache_dir)
-    X_all = fnc_features(data, train_pairs + dev_pairs, tfidf, embed)
+    X_all = fnc_features(data, train_pairs + dev_pairs, tfidf, embed, with_vectors)
     t_feat = time.perf_counter() - t0
     log(f"features: {X_all.shape[1]} per pair, {t_feat:.0f} s")
     X_train, X_dev = X_all[: len(train_pairs)], X_all[len(train_pairs) :]
@@ -570,7 +586,7 @@ def train_stance(
     log(f"classifiers: {t_fit:.0f} s")
     artifact = {
         "format": "storyline-stance-1",
-        "with_vectors": True,
+        "with_vectors": with_vectors,
         "tfidf": tfidf.to_dict(),
         "stage1": stage1.model_to_string(),
         "stage2": stage2.model_to_string(),

@@ -208,8 +208,8 @@ def test_a_missing_or_foreign_model_file_is_a_clear_error(tmp_path: Path) -> Non
 
 @pytest.mark.xfail(
     strict=False,
-    reason="known miss of the shipped model: article 000 comes back discuss, not agree, for the "
-    "delivery claim (its lead attributes it to intelligence sources); not tuned to the seeds",
+    reason="known misses of the shipped model: article 000 comes back discuss (not agree) for "
+    "both claims, with the right evidence sentence; 004 passes both; not tuned to the seeds",
 )
 def test_example_articles_acceptance(model: StanceModel) -> None:
     """The issue's acceptance check; the model is not tuned to these articles."""

@@ -133,56 +133,65 @@ def response_kind(claim: Claim) -> str | None:
 
 # --------------------------------------------------------------------------- actors
 
-_GENERIC = frozenset(
+# Words that say what kind of source speaks, not which: "US intelligence sources" and
+# "U.S. intelligence" name one origin. Shared with verdicts.py.
+GENERIC_SPEAKER_WORDS = frozenset(
     [
-        "the",
         "a",
-        "an",
-        "of",
-        "to",
         "according",
-        "sources",
-        "source",
-        "officials",
+        "an",
+        "anonymous",
+        "as",
+        "at",
+        "by",
+        "familiar",
+        "from",
+        "government",
+        "her",
+        "his",
+        "in",
+        "its",
+        "matter",
+        "of",
         "official",
+        "officials",
+        "on",
+        "our",
         "people",
         "person",
-        "familiar",
-        "with",
-        "matter",
-        "spokesperson",
+        "report",
+        "reported",
+        "reports",
+        "said",
+        "says",
+        "senior",
+        "several",
+        "some",
+        "source",
+        "sources",
         "spokesman",
+        "spokesperson",
         "spokeswoman",
         "statement",
         "statements",
-        "report",
-        "reports",
-        "reported",
-        "said",
-        "says",
-        "government",
-        "its",
+        "the",
         "their",
-        "his",
-        "her",
-        "our",
-        "in",
-        "by",
-        "from",
-        "on",
-        "at",
-        "as",
+        "three",
+        "to",
+        "two",
+        "unnamed",
+        "with",
     ]
 )
 
 
-def _norm(text: str) -> str:
+def norm_words(text: str) -> str:
     return re.sub(r"[^\w ]+", "", text.lower().replace(".", "")).strip()
 
 
 def _stem(word: str) -> str:
     # "Russian" / "Russia", "Syrian" / "Syria", "Ukrainian" / "Ukraine": demonyms share a stem.
-    w = _norm(word)
+    w = norm_words(word)
     for suffix in ("ians", "ian", "ans", "an", "ese", "ish", "is", "i", "ns", "n", "e", "s"):
         if len(w) - len(suffix) >= 4 and w.endswith(suffix):
             return w[: -len(suffix)]
@@ -212,7 +221,7 @@ def claim_actors(
             if m.start < att.speaker_end and m.end > att.speaker_start:
                 keys |= _mention_key(m, part_of)
         if not keys:
-            words = [w for w in _norm(att.speaker).split() if w not in _GENERIC]
+            words = [w for w in norm_words(att.speaker).split() if w not in GENERIC_SPEAKER_WORDS]
             keys |= {f"t:{_stem(w)}" for w in words}
     # Subject region: mentions before the response cue ("Russia declined ... in a statement
     # by the Kremlin" is Russia's answer as much as the Kremlin's).
@@ -228,7 +237,7 @@ def _entity_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
     keys = {f"e:{e}" for e in claim.entity_ids}
     for m in mentions:
         if claim.start <= m.start and m.end <= claim.end:
-            keys.add(f"e:{m.entity_id}" if m.entity_id else f"t:{_norm(m.text)}")
+            keys.add(f"e:{m.entity_id}" if m.entity_id else f"t:{norm_words(m.text)}")
     return keys
 
 
@@ -243,7 +252,7 @@ def _person_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
         in_speaker = att.speaker_start is not None and att.speaker_end is not None
         if in_speaker and m.start < att.speaker_end and m.end > att.speaker_start:
             continue
-        out.add(f"e:{m.entity_id}" if m.entity_id else f"t:{_norm(m.text).split()[-1]}")
+        out.add(f"e:{m.entity_id}" if m.entity_id else f"t:{norm_words(m.text).split()[-1]}")
     return out
 
 
@@ -252,7 +261,7 @@ def _article_keys(mentions: Sequence[Mention]) -> set[str]:
     for m in mentions:
         if m.entity_id:
             out.add(f"e:{m.entity_id}")
-        words = _norm(m.text).split()
+        words = norm_words(m.text).split()
         if words:
             out.add(f"t:{words[-1]}")
     return out

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from storyline.align import GENERIC_SPEAKER_WORDS, norm_words
 from storyline.model import (
     Article,
     Certainty,
@@ -131,53 +132,14 @@ def citation_chain(claim: Claim, article: Article | None) -> tuple[str, ...]:
     chain: list[str] = [(article.outlet if article and article.outlet else claim.article_id)]
     chain.extend(claim.attribution.cited_outlets)
     speaker = claim.attribution.speaker
-    named = {_norm(x) for x in chain}
+    named = {norm_words(x) for x in chain}
     if (
         speaker
         and claim.attribution.kind is not SpeakerKind.ARTICLE
-        and _norm(speaker) not in named
+        and norm_words(speaker) not in named
     ):
         chain.append(speaker)
     return tuple(chain)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"[^\w ]+", "", text.lower().replace(".", "")).strip()
-
-
-_GENERIC_SPEAKER = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "of",
-        "sources",
-        "source",
-        "officials",
-        "official",
-        "people",
-        "person",
-        "familiar",
-        "with",
-        "matter",
-        "spokesperson",
-        "spokesman",
-        "spokeswoman",
-        "according",
-        "to",
-        "reports",
-        "report",
-        "its",
-        "their",
-        "senior",
-        "anonymous",
-        "unnamed",
-        "some",
-        "several",
-        "two",
-        "three",
-    }
-)
 
 
 def _speaker_key(claim: Claim, mentions: Sequence[Mention]) -> str | None:
@@ -191,10 +153,10 @@ def _speaker_key(claim: Claim, mentions: Sequence[Mention]) -> str | None:
     if att.speaker_start is not None and att.speaker_end is not None:
         for m in mentions:
             if m.start < att.speaker_end and m.end > att.speaker_start:
-                parts.add(f"e:{m.entity_id}" if m.entity_id else f"t:{_norm(m.text)}")
-                covered += " " + _norm(m.text)
-    for w in _norm(att.speaker).split():
-        if w not in _GENERIC_SPEAKER and w not in covered.split():
+                parts.add(f"e:{m.entity_id}" if m.entity_id else f"t:{norm_words(m.text)}")
+                covered += " " + norm_words(m.text)
+    for w in norm_words(att.speaker).split():
+        if w not in GENERIC_SPEAKER_WORDS and w not in covered.split():
             parts.add(f"w:{w}")
     return "|".join(sorted(parts)) if parts else None
 
@@ -305,7 +267,7 @@ def _judge(
         rep = ctx.copy_of.get(a, a)
         if rep != a:
             reports.union(a, rep)
-        outlet = _norm(ctx.articles[a].outlet or "") if a in ctx.articles else ""
+        outlet = norm_words(ctx.articles[a].outlet or "") if a in ctx.articles else ""
         if outlet:
             if outlet in outlet_first:
                 reports.union(a, outlet_first[outlet])
@@ -463,7 +425,7 @@ def _origin_keys(
     for c in sourced:
         label = _origin_label(c)
         for o in c.attribution.cited_outlets:
-            out.append((f"o:{_norm(o)}", label))
+            out.append((f"o:{norm_words(o)}", label))
         key = _speaker_key(c, reading.mentions)
         if key:
             out.append((f"s:{key}", label))

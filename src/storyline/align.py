@@ -23,7 +23,7 @@ budget, and articles whose claims are nowhere near a claim are never sent to the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -249,8 +249,8 @@ def _person_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
     for m in mentions:
         if not (claim.start <= m.start and m.end <= claim.end) or m.label != "PERSON":
             continue
-        in_speaker = att.speaker_start is not None and att.speaker_end is not None
-        if in_speaker and m.start < att.speaker_end and m.end > att.speaker_start:
+        s, e = att.speaker_start, att.speaker_end
+        if s is not None and e is not None and m.start < e and m.end > s:
             continue
         out.add(f"e:{m.entity_id}" if m.entity_id else f"t:{norm_words(m.text).split()[-1]}")
     return out
@@ -546,7 +546,7 @@ def _align_responses(
     story_id: str,
     items: list[_Item],
     sim: np.ndarray,
-    mentions: dict[str, Sequence[Mention]],
+    mentions: Mapping[str, Sequence[Mention]],
     part_of: dict[str, str],
 ) -> tuple[list[ClaimGroup], dict[str, list[ClaimLink]]]:
     """Group claims that report one actor's answer on one matter, across articles."""

@@ -626,7 +626,7 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
         # Without gender or coreference, only an unambiguous antecedent is taken: one person
         # speaking in the last sentences and no other person named since; else the pronoun.
         names = [f for f in recent if f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION)]
-        people = list(dict.fromkeys(f.speaker for f in names))
+        people = list(dict.fromkeys(f.speaker for f in names if f.speaker is not None))
         named = _people_named(unit, history)
         if (
             len(people) == 1
@@ -644,9 +644,9 @@ def _carry(unit: _Unit, found: _Found, history: list[tuple[_Unit, _Found]]) -> N
             "it": (SpeakerKind.ORGANISATION, SpeakerKind.DOCUMENT, SpeakerKind.MEDIA),
             "they": (SpeakerKind.ANONYMOUS, SpeakerKind.ORGANISATION),
         }[found.pronoun]
-        prev = next((f for f in reversed(recent) if f.kind in want), None)
-        if prev is not None:
-            _copy_from(found, prev, verb=found.verb)
+        antecedent = next((f for f in reversed(recent) if f.kind in want), None)
+        if antecedent is not None:
+            _copy_from(found, antecedent, verb=found.verb)
         return
     if found.speaker or found.outlets or found.verb or not recent or not history:
         return

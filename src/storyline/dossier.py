@@ -358,7 +358,9 @@ def dossier_from(
     undated = [a.id for a in articles.values() if not a.published]
     if undated:
         notes.append(f"{len(undated)} article(s) without a publication date: ordered by fetch time")
-    foreign = sorted({a.language for a in articles.values() if not a.is_english})
+    foreign = sorted(
+        {a.language for a in articles.values() if a.language is not None and not a.is_english}
+    )
     if foreign:
         notes.append(f"articles in other languages ({', '.join(foreign)}) are listed, not read")
     for r in readings:
@@ -461,7 +463,7 @@ def _schema_of(tp: Any, defs: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [inner, {"type": "null"}]}
     if origin is tuple:
         return {"type": "array", "items": _schema_of(args[0], defs)}
-    if dataclasses.is_dataclass(tp):
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         name = tp.__name__
         if name not in defs:
             defs[name] = {}

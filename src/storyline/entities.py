@@ -33,6 +33,7 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -466,7 +467,7 @@ def resolve_entities(
     uf = _UnionFind()
     nodes: dict[Hashable, _Node] = defaultdict(_Node)
     article_nodes: dict[str, set[Hashable]] = defaultdict(set)
-    places: dict[Hashable, str] = {}
+    places: dict[tuple[str, str, str], str] = {}  # ("desc", article id, key) -> place
     node_of: dict[tuple[str, int, int], Hashable] = {}
 
     for read in readings:
@@ -481,10 +482,11 @@ def resolve_entities(
                 continue
             place = _description_place(m.text, aliases)
             is_desc = (m.start, m.end) in descs or place is not None
-            node: Hashable = ("desc", aid, key) if is_desc else key
+            desc = ("desc", aid, key)
+            node: Hashable = desc if is_desc else key
             article_nodes[aid].add(node)
-            if place is not None:
-                places[node] = place
+            if place is not None:  # a place makes it a description: node is desc
+                places[desc] = place
             uf.add(node)
             info = nodes[node]
             info.labels[m.label] += 1
@@ -537,7 +539,7 @@ def _description_rule(
     uf: _UnionFind,
     nodes: Mapping[Hashable, _Node],
     article_nodes: Mapping[str, set[Hashable]],
-    places: Mapping[Hashable, str],
+    places: Mapping[tuple[str, str, str], str],
     embedder: Embedder | None,
     *,
     min_cosine: float = 0.6,
@@ -554,7 +556,7 @@ def _description_rule(
         root = uf.find(node)
         if isinstance(root, str):  # linked to a name (an apposition)
             known[root].append((place, nodes[node].surfaces.most_common(1)[0][0]))
-    linked = {n for n in places if isinstance(uf.find(n), str)}
+    linked: set[Hashable] = {n for n in places if isinstance(uf.find(n), str)}
     todo = [n for n in places if n not in linked]
     if not todo:
         return linked
@@ -751,7 +753,7 @@ def _build(
     nodes: Mapping[Hashable, _Node],
     node_of: Mapping[tuple[str, int, int], Hashable],
     aliases: AliasTable,
-    unlinked: set[Hashable] = frozenset(),  # type: ignore[assignment]
+    unlinked: AbstractSet[Hashable] = frozenset(),
 ) -> tuple[list[Entity], list[ReadArticle]]:
     groups: dict[Hashable, list[Hashable]] = defaultdict(list)
     for node in nodes:
@@ -847,8 +849,8 @@ def _build(
         mentions = []
         for m in read.mentions:
             node = node_of.get((aid, m.start, m.end))
-            eid = entity_of_root.get(uf.find(node)) if node is not None else None
-            mentions.append(dataclasses.replace(m, entity_id=eid))
+            ent_id = entity_of_root.get(uf.find(node)) if node is not None else None
+            mentions.append(dataclasses.replace(m, entity_id=ent_id))
         claims = tuple(
             dataclasses.replace(c, entity_ids=_claim_entities(c, mentions)) for c in read.claims
         )
@@ -880,8 +882,8 @@ def default_embedder(options: Options | None = None) -> Embedder:
         try:
             from storyline.embed import embed_texts
         except ImportError:
-            embed_texts = None
-        if embed_texts is not None:
+            pass
+        else:
             return embed_texts(list(texts), options)
         import os
 

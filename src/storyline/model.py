@@ -20,7 +20,10 @@ import types
 import typing
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 __all__ = [
     "Article",
@@ -474,7 +477,7 @@ def to_json(obj: Any, **kwargs: Any) -> str:
     return json.dumps(to_dict(obj), ensure_ascii=False, **kwargs)
 
 
-T = TypeVar("T")
+T = TypeVar("T", bound="DataclassInstance")
 
 
 @functools.cache
@@ -487,7 +490,7 @@ def _type_hints(cls: type) -> dict[str, Any]:
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
     hints = _type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+    for f in dataclasses.fields(cls):
         if f.name in data:
             kwargs[f.name] = _convert(hints[f.name], data[f.name])
     return cls(**kwargs)

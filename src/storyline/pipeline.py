@@ -167,12 +167,13 @@ def _cached_embed(texts: Sequence[str], options: Any, store: Any) -> Any:
     keys = [content_id("claim-text", t) for t in texts]
     found = store.get_embeddings(model, keys)
     missing = [i for i, k in enumerate(keys) if k not in found]
-    fresh = embed_texts([texts[i] for i in missing], options) if missing else None
+    vectors = {i: from_bytes(found[k]) for i, k in enumerate(keys) if k in found}
     if missing:
+        fresh = embed_texts([texts[i] for i in missing], options)
         store.put_embeddings(model, {keys[i]: to_bytes(fresh[n]) for n, i in enumerate(missing)})
-    out = [from_bytes(found[k]) if k in found else None for k in keys]
-    for n, i in enumerate(missing):
-        out[i] = fresh[n]
+        for n, i in enumerate(missing):
+            vectors[i] = fresh[n]
+    out = [vectors[i] for i in range(len(keys))]
     return np.stack(out) if out else np.zeros((0, 384), dtype=np.float32)
 
 

@@ -16,7 +16,11 @@ def progress_callback(
 ) -> Iterator[Callable[[Any], None]]:
     """Yield ``advance(item)``; shows a live bar on a terminal, nothing when ``quiet``."""
     if quiet or not sys.stderr.isatty():
-        yield lambda _item=None: None
+
+        def skip(_item: Any = None) -> None:
+            return None
+
+        yield skip
         return
     from rich.console import Console
     from rich.progress import (

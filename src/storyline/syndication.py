@@ -227,13 +227,13 @@ def syndication_groups(
         by_origin: dict[str, list[int]] = {}
         origin_name: dict[str, str] = {}
         for r in items:
-            i = pos.get(r.article.id)
-            if i is None:
+            at = pos.get(r.article.id)
+            if at is None:
                 continue
             origin = primary_origin(r)
             if origin:
                 key = outlet_key(origin).replace(" ", "")
-                by_origin.setdefault(key, []).append(i)
+                by_origin.setdefault(key, []).append(at)
                 origin_name.setdefault(key, origin)
         for key, members in by_origin.items():
             name = origin_name[key]

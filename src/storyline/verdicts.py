@@ -22,7 +22,7 @@ with outlets that the text names as *earlier* reporters ("earlier reports from X
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storyline.align import GENERIC_SPEAKER_WORDS, norm_words
@@ -435,7 +435,7 @@ def _origin_keys(
 def story_verdicts(
     story_id: str,
     groups: Sequence[ClaimGroup],
-    links: dict[str, Sequence[ClaimLink]],
+    links: Mapping[str, Sequence[ClaimLink]],
     readings: Sequence[ReadArticle],
     *,
     copy_of: dict[str, str] | None = None,

@@ -127,9 +127,9 @@ def evaluate_contested(
         stance_model = load_stance_model()
 
     by_headline: dict[str, list[Any]] = {}
-    for p in pairs:
-        if p.stance and p.stance != "unrelated":
-            by_headline.setdefault(p.headline, []).append(p)
+    for pair in pairs:
+        if pair.stance and pair.stance != "unrelated":
+            by_headline.setdefault(pair.headline, []).append(pair)
     headlines = sorted(by_headline)
     if limit is not None:
         headlines = headlines[:limit]

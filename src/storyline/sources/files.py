@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from storyline.extract import (
     ExtractError,
@@ -20,6 +21,9 @@ from storyline.extract import (
 )
 from storyline.sources import Context, Failure, Item, unexpected
 from storyline.sources.manifest import MANIFEST_NAME, Manifest, ManifestError
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
 
 __all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "iter_paths", "read_file"]
 
@@ -103,7 +107,7 @@ def _dispatch(p: Path, ctx: Context) -> Iterator[Item]:
         yield read_file(p, ctx)
 
 
-def _manifest_entry(p: Path, ctx: Context) -> dict[str, object] | Failure:
+def _manifest_entry(p: Path, ctx: Context) -> dict[str, str] | Failure:
     if ctx.manifest is not None:
         entry = ctx.manifest.lookup(p)
         if entry is not None:
@@ -131,7 +135,7 @@ def read_file(p: Path, ctx: Context) -> Item:
     return _read(str(p), ctx.opts.max_html_bytes, entry)
 
 
-def _read(path: str, limit: int, entry: dict[str, object]) -> Item:
+def _read(path: str, limit: int, entry: dict[str, str]) -> Item:
     # A plain function of picklable arguments: it also runs in worker processes.
     p = Path(path)
     label = path
@@ -166,7 +170,7 @@ def _read(path: str, limit: int, entry: dict[str, object]) -> Item:
     return label, article
 
 
-def _read_args(args: tuple[str, int, dict[str, object]]) -> Item:
+def _read_args(args: tuple[str, int, dict[str, str]]) -> Item:
     return _read(*args)
 
 
@@ -181,7 +185,7 @@ def _read_many(paths: list[Path], ctx: Context) -> Iterator[Item]:
         for p in paths:
             yield read_file(p, ctx)
         return
-    tasks: list[tuple[str, int, dict[str, object]] | Item] = []
+    tasks: list[tuple[str, int, dict[str, str]] | Item] = []
     for p in paths:
         entry = _manifest_entry(p, ctx)
         if isinstance(entry, Failure):
@@ -203,8 +207,8 @@ def _read_many(paths: list[Path], ctx: Context) -> Iterator[Item]:
                 break
 
 
-def _merge(chunk: list, result: object) -> Iterator[Item]:
-    done = iter(result.get())  # type: ignore[attr-defined]
+def _merge(chunk: list, result: AsyncResult[list[Item]]) -> Iterator[Item]:
+    done = iter(result.get())
     for t in chunk:
         yield next(done) if len(t) == 3 else t
 
@@ -212,7 +216,7 @@ def _merge(chunk: list, result: object) -> Iterator[Item]:
 _PARALLEL_MIN_FILES = 32
 
 
-def _pool(workers: int) -> object:
+def _pool(workers: int) -> Pool:
     import multiprocessing as mp
 
     from storyline.extract import detect_language

@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from storyline.config import Options, load_options
@@ -600,7 +601,7 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
     async def api_upload(request: Request, _: None = Depends(require_write)) -> dict[str, Any]:
         """Multipart ``files``: text, HTML, JSONL or WARC files, each at most the size limit."""
         form = await request.form(max_files=web.max_upload_files, max_fields=20)
-        files = [f for f in form.getlist("files") if hasattr(f, "filename")]
+        files = [f for f in form.getlist("files") if isinstance(f, UploadFile)]
         if not files:
             raise HTTPException(400, "no files in the upload (field name: files)")
         tmp = new_upload_dir()

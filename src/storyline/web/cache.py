@@ -60,7 +60,7 @@ class PageCache:
             if hit is not None and hit[0] == stamp and now - hit[1] < self.ttl:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return hit[2]  # type: ignore[no-any-return]
+                return hit[2]
             self.misses += 1
         value = build()
         # A write during the build may or may not be in the value: keep it only if none came.

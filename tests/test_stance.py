@@ -15,6 +15,7 @@ from storyline.stance import (
     StanceModel,
     check_claim,
     claim_problem,
+    combine_stages,
     load_stance_model,
     verdict_for,
 )
@@ -54,6 +55,21 @@ def test_sentence_spans_of_odd_text() -> None:
 
 
 # --------------------------------------------------------------------------- claims
+
+
+def test_disagree_scale_shifts_only_stage_two_and_keeps_a_distribution() -> None:
+    import numpy as np
+
+    p_rel = np.array([0.9, 0.2])
+    p3 = np.array([[0.5, 0.2, 0.3], [0.1, 0.1, 0.8]])
+    labels = ("agree", "disagree", "discuss")
+    plain = combine_stages(p_rel, p3, labels, (1.0, 1.0, 1.0))
+    assert np.allclose(plain[:, :3], p_rel[:, None] * p3)
+    scaled = combine_stages(p_rel, p3, labels, (1.0, 3.0, 1.0))
+    assert np.allclose(scaled.sum(axis=1), 1.0)
+    assert np.allclose(scaled[:, 3], 1.0 - p_rel)  # relatedness untouched
+    assert scaled[0, :3].argmax() == 1 and plain[0, :3].argmax() == 0
+    assert (scaled[:, 1] > plain[:, 1]).all()
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,11 @@ from conftest import shared_data
 from storyline.evaluate import fnc
 from storyline.stance import DEFAULT_GATE_PATH, DEFAULT_SPLIT_PATH, load_stance_model
 
-# The shipped model measured 76.90% / 0.6495 / 0.2917 on the sample (957 pairs, 37 disagree)
-# and 77.15% / 0.6237 / 0.1589 on the full dev split (3,200 pairs).
-SAMPLE_FLOORS = {"weighted": 74.0, "macro_f1": 0.60, "disagree_f1": 0.18}
-FULL_FLOORS = {"weighted": 75.0, "macro_f1": 0.60, "disagree_f1": 0.10}
+# The shipped model (disagree weight and scale chosen on an inner split of the training side)
+# measured 77.01% / 0.6787 / 0.4000 on the sample (957 pairs, 37 disagree) and
+# 77.15% / 0.6653 / 0.3297 on the full dev split (3,200 pairs).
+SAMPLE_FLOORS = {"weighted": 75.0, "macro_f1": 0.65, "disagree_f1": 0.33}
+FULL_FLOORS = {"weighted": 75.5, "macro_f1": 0.64, "disagree_f1": 0.28}
 
 
 def _score(pairs: list[fnc.FncPair], data: fnc.FncData) -> fnc.Score:

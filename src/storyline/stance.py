@@ -42,6 +42,7 @@ __all__ = [
     "StanceModel",
     "check_claim",
     "claim_problem",
+    "combine_stages",
     "load_stance_model",
     "verdict_for",
 ]
@@ -165,6 +166,8 @@ class StanceModel:
             self.stage2 = lgb.Booster(model_str=artifact["stage2"])
             self.stage2_labels = tuple(artifact["stage2_labels"])
             self.threshold = float(artifact.get("related_threshold", 0.5))
+            scale = artifact.get("stage2_scale") or {}
+            self.stage2_scale = tuple(float(scale.get(lab, 1.0)) for lab in self.stage2_labels)
         except (KeyError, TypeError, ValueError, lgb.basic.LightGBMError) as exc:
             raise StanceError(f"stance model: malformed artifact ({exc})") from None
         self.options = options
@@ -267,11 +270,7 @@ class StanceModel:
 
         p_rel = np.asarray(self.stage1.predict(features), dtype=np.float64)
         p3 = np.asarray(self.stage2.predict(features), dtype=np.float64).reshape(len(features), -1)
-        out = np.zeros((len(features), 4))
-        for j, lab in enumerate(self.stage2_labels):
-            out[:, LABELS.index(lab)] = p_rel * p3[:, j]
-        out[:, 3] = 1.0 - p_rel
-        return out
+        return combine_stages(p_rel, p3, self.stage2_labels, self.stage2_scale)
 
     def decide(self, probs: np.ndarray) -> list[str]:
         """Labels for rows of :meth:`probabilities` (stage 1 threshold, then stage 2 argmax)."""
@@ -317,6 +316,25 @@ class StanceModel:
 
 _MODELS: dict[str, StanceModel] = {}
 _LOAD_LOCK = threading.Lock()
+
+
+def combine_stages(
+    p_rel: np.ndarray, p3: np.ndarray, labels: Sequence[str], scale: Sequence[float]
+) -> np.ndarray:
+    """(n, 4) probabilities in :data:`LABELS` order from the two stages' outputs.
+
+    ``scale`` multiplies each stage-2 class probability before renormalising: the decision
+    scaling of ``disagree`` chosen on the inner validation split (see :func:`choose_disagree`).
+    """
+    import numpy as np
+
+    p3 = p3 * np.asarray(scale, dtype=np.float64)[None, :]
+    p3 = p3 / np.maximum(p3.sum(axis=1, keepdims=True), 1e-12)
+    out = np.zeros((len(p_rel), 4))
+    for j, lab in enumerate(labels):
+        out[:, LABELS.index(lab)] = p_rel * p3[:, j]
+    out[:, 3] = 1.0 - p_rel
+    return out
 
 
 def read_artifact(path: str | Path) -> dict[str, Any]:
@@ -461,6 +479,15 @@ STAGE2_LABELS = ("agree", "disagree", "discuss")
 # Class weights of stage 2 are (majority / class count) ** this power: 1 would fully balance,
 # 0 ignore the imbalance; in between protects `disagree` without flooding it.
 CLASS_WEIGHT_POWER = 0.7
+# Candidates for the stage-2 class-weight power and for the factor on the stage-2 `disagree`
+# probability (applied by the model at predict time, stored in the artifact). Both are chosen by
+# :func:`choose_disagree` on an inner validation split of the TRAINING side (never on dev).
+CLASS_WEIGHT_POWERS = (0.7, 1.0)
+DISAGREE_SCALES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
+# A candidate may cost at most this many points of inner-validation FNC weighted score against
+# the best candidate; among those, the best inner-validation `disagree` F1 wins.
+INNER_TOLERANCE = 0.5
+INNER_SEED = 29
 
 
 @dataclass(slots=True)
@@ -520,7 +547,17 @@ def fit_stance(
 
     y_rel = np.array([lab != "unrelated" for lab in y], dtype=np.float32)
     stage1 = lgb.train(STAGE1_PARAMS, lgb.Dataset(X, y_rel), num_boost_round=rounds[0])
-    rel = np.flatnonzero(y_rel)
+    return stage1, fit_stage2(X, y, power=power, rounds=rounds[1])
+
+
+def fit_stage2(
+    X: np.ndarray, y: Sequence[str], *, power: float = CLASS_WEIGHT_POWER, rounds: int = 0
+) -> Any:
+    """The agree / disagree / discuss booster, trained on the related rows of ``X``."""
+    import lightgbm as lgb
+    import numpy as np
+
+    rel = np.flatnonzero([lab != "unrelated" for lab in y])
     y3 = [y[i] for i in rel]
     weights = _class_weights(y3, power)
     stage2 = lgb.train(
@@ -530,9 +567,72 @@ def fit_stance(
             np.array([STAGE2_LABELS.index(lab) for lab in y3]),
             weight=np.array([weights[lab] for lab in y3], dtype=np.float32),
         ),
-        num_boost_round=rounds[1],
+        num_boost_round=rounds or STAGE2_ROUNDS,
     )
-    return stage1, stage2
+    return stage2
+
+
+def choose_disagree(
+    data: Any, train_pairs: Sequence[Any], X_train: np.ndarray, log: Any = print
+) -> tuple[float, float, list[dict[str, float]]]:
+    """Pick (class-weight power, disagree scale) on an inner split of the training side only.
+
+    The inner split is carved from ``train_pairs`` exactly as the dev split is carved from all
+    of FNC-1 (:func:`storyline.evaluate.fnc.dev_split`: whole topics, no headline or body on both
+    sides, cross pairs dropped), with its own seed :data:`INNER_SEED`. Both stages are fitted on
+    the inner training side; every power in :data:`CLASS_WEIGHT_POWERS` times every scale in
+    :data:`DISAGREE_SCALES` is scored on the inner validation side. Candidates within
+    :data:`INNER_TOLERANCE` points of the best inner weighted score are kept, and the one with the
+    highest inner `disagree` F1 wins (ties: the higher weighted score). The dev split is never
+    looked at. Returns (power, scale, table of every candidate's inner scores).
+    """
+    import numpy as np
+
+    from storyline.evaluate import fnc
+
+    sub = data.subset(train_pairs)
+    inner = fnc.dev_split(sub, seed=INNER_SEED)
+    dev_h, dev_b = set(inner["dev_headline_ids"]), set(inner["dev_body_ids"])
+    side = [(p.headline_id in dev_h, p.body_id in dev_b) for p in train_pairs]
+    fit_rows = np.array([not h and not b for h, b in side])
+    val_rows = np.array([h and b for h, b in side])
+    y = [p.stance or "" for p in train_pairs]
+    y_fit = [lab for lab, keep in zip(y, fit_rows, strict=True) if keep]
+    y_val = [lab for lab, keep in zip(y, val_rows, strict=True) if keep]
+    log(f"inner split: {int(fit_rows.sum())} fit, {int(val_rows.sum())} validation pairs")
+    stage1, _ = fit_stance(X_train[fit_rows], y_fit, rounds=(STAGE1_ROUNDS, 1))
+    X_val = X_train[val_rows]
+    p_rel = np.asarray(stage1.predict(X_val), dtype=np.float64)
+    table: list[dict[str, float]] = []
+    for power in CLASS_WEIGHT_POWERS:
+        stage2 = fit_stage2(X_train[fit_rows], y_fit, power=power)
+        p3 = np.asarray(stage2.predict(X_val), dtype=np.float64).reshape(len(X_val), -1)
+        for scale in DISAGREE_SCALES:
+            vec = [scale if lab == "disagree" else 1.0 for lab in STAGE2_LABELS]
+            probs = combine_stages(p_rel, p3, STAGE2_LABELS, vec)
+            labels = [
+                "unrelated" if 1.0 - row[3] < 0.5 else LABELS[int(row[:3].argmax())]
+                for row in probs
+            ]
+            sc = fnc.score(y_val, labels)
+            table.append(
+                {
+                    "power": power,
+                    "scale": scale,
+                    "weighted": round(sc.weighted, 3),
+                    "macro_f1": round(sc.macro_f1, 4),
+                    "disagree_f1": round(sc.f1.get("disagree", 0.0), 4),
+                }
+            )
+            log(
+                f"inner power {power} scale {scale}: weighted {sc.weighted:.2f} "
+                f"macro-F1 {sc.macro_f1:.3f} disagree F1 {sc.f1.get('disagree', 0.0):.3f}"
+            )
+    best_w = max(r["weighted"] for r in table)
+    ok = [r for r in table if r["weighted"] >= best_w - INNER_TOLERANCE]
+    best = max(ok, key=lambda r: (r["disagree_f1"], r["weighted"]))
+    log(f"chosen on the inner split: power {best['power']}, disagree scale {best['scale']}")
+    return best["power"], best["scale"], table
 
 
 def train_stance(
@@ -546,6 +646,11 @@ def train_stance(
     log: Any = print,
 ) -> dict[str, Any]:
     """Train on the FNC-1 training side of the committed split, score dev, write the artifact.
+
+    The stage-2 class-weight power and the `disagree` probability scale are chosen by
+    :func:`choose_disagree` on an inner topic split of the training side (dev is only scored),
+    then both stages are refitted on the whole training side with the chosen power, and the
+    scale is stored in the artifact (``stage2_scale``) so :meth:`StanceModel.predict` applies it.
 
     Returns the dev scores (as :meth:`storyline.evaluate.fnc.Score.to_dict`) and timings.
     """
@@ -581,7 +686,8 @@ def train_stance(
     t_feat = time.perf_counter() - t0
     log(f"features: {X_all.shape[1]} per pair, {t_feat:.0f} s")
     X_train, X_dev = X_all[: len(train_pairs)], X_all[len(train_pairs) :]
-    stage1, stage2 = fit_stance(X_train, [p.stance or "" for p in train_pairs])
+    power, scale, inner_table = choose_disagree(data, train_pairs, X_train, log)
+    stage1, stage2 = fit_stance(X_train, [p.stance or "" for p in train_pairs], power=power)
     t_fit = time.perf_counter() - t0 - t_feat
     log(f"classifiers: {t_fit:.0f} s")
     artifact = {
@@ -592,11 +698,14 @@ def train_stance(
         "stage2": stage2.model_to_string(),
         "stage2_labels": list(STAGE2_LABELS),
         "related_threshold": 0.5,
+        "stage2_scale": {"disagree": scale},
         "meta": {
             "trained_on": "FNC-1 train_stances.csv, training side of dev-split.json",
             "train_pairs": len(train_pairs),
             "embedding": "all-MiniLM-L6-v2",
-            "class_weight_power": CLASS_WEIGHT_POWER,
+            "class_weight_power": power,
+            "disagree_scale": scale,
+            "inner_split": {"seed": INNER_SEED, "tolerance": INNER_TOLERANCE, "table": inner_table},
         },
     }
     model = StanceModel(artifact, options)

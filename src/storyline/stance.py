@@ -22,7 +22,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -411,6 +411,11 @@ def verdict_for(agree: int, disagree: int, discuss: int) -> str:
     return "unreported"
 
 
+def _by_probability(label: str) -> Callable[[CheckEntry], float]:
+    """Sort key: most confident ``label`` first."""
+    return lambda e: -e.stance.probabilities.get(label, 0.0)
+
+
 def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> CheckResult:
     """The stance of every article toward ``claim`` and the verdict; raises on a bad claim."""
     problem = claim_problem(claim)
@@ -425,7 +430,7 @@ def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> 
             entry = CheckEntry(article, stance)
             (skipped if stance.reason else groups[stance.label.value]).append(entry)
     for lab in ("agree", "disagree", "discuss"):
-        groups[lab].sort(key=lambda e, lab=lab: -e.stance.probabilities.get(lab, 0.0))
+        groups[lab].sort(key=_by_probability(lab))
     n = {lab: len(groups[lab]) for lab in LABELS}
     verdict = verdict_for(n["agree"], n["disagree"], n["discuss"])
     summary = (
@@ -557,7 +562,7 @@ def fit_stage2(
     import lightgbm as lgb
     import numpy as np
 
-    rel = np.flatnonzero([lab != "unrelated" for lab in y])
+    rel = [i for i, lab in enumerate(y) if lab != "unrelated"]
     y3 = [y[i] for i in rel]
     weights = _class_weights(y3, power)
     stage2 = lgb.train(

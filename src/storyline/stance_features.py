@@ -300,7 +300,11 @@ def encode_articles(texts: Sequence[str], tfidf: Tfidf, embed: Any) -> list[Arti
         n = len(spans)
         sents = flat[pos : pos + n]
         emb = vecs[pos : pos + n] if n else np.zeros((0, dim), dtype=np.float32)
-        st = sent_tfidf_all[pos : pos + n] if n else tfidf.transform([])
+        st = (
+            sent_tfidf_all[pos : pos + n]
+            if n and sent_tfidf_all is not None
+            else tfidf.transform([])
+        )
         pos += n
         centroid = emb.mean(axis=0) if n else np.zeros(dim, dtype=np.float32)
         centroid = centroid / (float(np.linalg.norm(centroid)) or 1.0)

@@ -74,8 +74,13 @@ def load_model(options: Options | None = None) -> Any:
             # Never reach the network for a model: everything is local.
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            # transformers draws a "Loading weights" bar on stderr; storyline has its own progress.
+            os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
+
+                hf_logging.disable_progress_bar()
 
                 model = SentenceTransformer(path, device="cpu")
             except Exception as exc:  # noqa: BLE001 - any load failure is one clear error

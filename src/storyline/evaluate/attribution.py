@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.evaluate.metrics import PRF
 from storyline.model import Article, Certainty, Claim, Polarity, SpeakerKind
 
 __all__ = [
@@ -238,29 +239,6 @@ def outlets_match(predicted: str, gold: str) -> bool:
 
 
 # --------------------------------------------------------------------------- scores
-
-
-@dataclass(frozen=True, slots=True)
-class PRF:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-
-    @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def __add__(self, other: PRF) -> PRF:
-        return PRF(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn)
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from storyline.evaluate.metrics import f1_of
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -63,7 +65,7 @@ class ClusteringResult:
 
 
 def _prf(p: float, r: float) -> Scores:
-    return Scores(p, r, 2 * p * r / (p + r) if p + r > 0 else 0.0)
+    return Scores(p, r, f1_of(p, r))
 
 
 def bcubed(gold: Sequence[Hashable], pred: Sequence[Hashable]) -> Scores:

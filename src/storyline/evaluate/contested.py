@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.evaluate.metrics import PRF
+
 __all__ = ["ContestedDataError", "ContestedScores", "evaluate_contested"]
 
 
@@ -39,17 +41,20 @@ class ContestedScores:
         return (self.tp + self.tn) / self.headlines if self.headlines else 0.0
 
     @property
+    def contested(self) -> PRF:
+        return PRF(self.tp, self.fp, self.fn)
+
+    @property
     def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        return self.contested.precision
 
     @property
     def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return self.contested.recall
 
     @property
     def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+        return self.contested.f1
 
     @property
     def not_contested_accuracy(self) -> float:

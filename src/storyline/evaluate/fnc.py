@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from storyline.evaluate.metrics import PRF
 from storyline.model import content_id
 
 __all__ = [
@@ -219,7 +220,7 @@ class Score:
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
-    return 0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn)
+    return PRF(tp, fp, fn).f1
 
 
 def score(gold: Iterable[str], predicted: Iterable[str]) -> Score:

@@ -25,20 +25,21 @@ import html
 import os
 import resource
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+# The same throwaway PostgreSQL server the tests start.
+sys.path.insert(0, str(ROOT / "tests"))
+from pgserver import start_postgres, stop_postgres  # noqa: E402
+
 BODIES = (
     Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
     / "fnc1"
     / "train_bodies.csv"
 )
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
 OUTLETS = ["The Evening Ledger", "Harbour Times", "Daily Courier", "Metro Wire", "Valley Post"]
 
 
@@ -134,42 +135,6 @@ def bench_store(db: str, bodies: list[str], n: int, batch: int = 500) -> float:
         elapsed = time.perf_counter() - start
         assert store.count_articles() == n
     return elapsed
-
-
-def start_postgres() -> tuple[str, Path] | str:
-    """A throwaway local server, as tests/conftest.py starts one; or why not."""
-    initdb = PG_BIN / "initdb"
-    if not initdb.exists():
-        return f"PostgreSQL not installed ({initdb} missing)"
-    try:
-        import psycopg  # noqa: F401
-    except ImportError:
-        return "psycopg not installed"
-    root = Path(tempfile.mkdtemp(prefix="storyline-bench-pg-"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    as_root = os.geteuid() == 0
-
-    def run(cmd: str) -> None:
-        argv = ["su", "postgres", "-c", cmd] if as_root else ["bash", "-c", cmd]
-        subprocess.run(argv, check=True, capture_output=True, timeout=120)
-
-    if as_root:
-        shutil.chown(root, "postgres")
-    run(f"{initdb} -D {root}/data -U postgres --auth=trust -E UTF8 >{root}/initdb.log 2>&1")
-    run(
-        f"{PG_BIN}/pg_ctl -D {root}/data -o '-p {port} -k {root} -c listen_addresses=127.0.0.1'"
-        f" -l {root}/server.log -w start"
-    )
-    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres", root
-
-
-def stop_postgres(root: Path) -> None:
-    cmd = f"{PG_BIN}/pg_ctl -D {root}/data -m immediate stop"
-    argv = ["su", "postgres", "-c", cmd] if os.geteuid() == 0 else ["bash", "-c", cmd]
-    subprocess.run(argv, capture_output=True, timeout=120)
-    shutil.rmtree(root, ignore_errors=True)
 
 
 def main() -> None:

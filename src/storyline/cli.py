@@ -227,6 +227,7 @@ def _register_commands() -> None:
         "cli_stories",
         "cli_dossier",
         "cli_web",
+        "cli_eval",
     ):
         try:
             importlib.import_module(f"storyline.{name}")

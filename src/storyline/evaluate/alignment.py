@@ -80,9 +80,9 @@ def event_sentences(path: str | Path) -> dict[int, frozenset[str]]:
             continue
         chain = rel.get("note", "")
         for src in rel.iter("source"):
-            s = sentence_of_markable.get(src.get("m_id", ""))
-            if s is not None and s in index:
-                out[index[s]].add(chain)
+            number = sentence_of_markable.get(src.get("m_id", ""))
+            if number is not None and number in index:
+                out[index[number]].add(chain)
     return {i: frozenset(c) for i, c in out.items()}
 
 

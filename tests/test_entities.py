@@ -331,3 +331,95 @@ def test_resolve_store_uses_taught_aliases(tmp_path: Path, reader):
         assert len(ibm) == 1 and "Big Blue" in ibm[0].aliases and len(ibm[0].article_ids) == 2
         eids = {m.entity_id for a in arts for m in store.get_reading(a.id).mentions}
         assert eids == {ibm[0].id}
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+def _hand_read(text: str, names: list[tuple[str, str]]):
+    """A reading whose mentions are the given (surface, label) pairs, found in ``text``."""
+    from storyline.model import Mention, ReadArticle
+
+    art = Article.create(text)
+    mentions = []
+    pos = 0
+    for surface, label in names:
+        s = text.index(surface, pos)
+        mentions.append(Mention(art.id, s, s + len(surface), surface, label, 0))
+        pos = s + len(surface)
+    return ReadArticle(article=art, mentions=tuple(mentions))
+
+
+def _partition(reads) -> set[frozenset[tuple[str, str]]]:
+    groups: dict[str, set[tuple[str, str]]] = {}
+    for r in reads:
+        for m in r.mentions:
+            if m.entity_id:
+                groups.setdefault(m.entity_id, set()).add((r.article.id, m.text))
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_increment_groups_mentions_like_a_full_resolution(shipped):
+    from storyline.entity_increment import resolve_increment
+
+    old = [
+        _hand_read(
+            "Vladimir Putin met Ursula Kessel in Berlin.",
+            [("Vladimir Putin", "PERSON"), ("Ursula Kessel", "PERSON"), ("Berlin", "GPE")],
+        ),
+        _hand_read(
+            "The World Health Organization warned of a new wave.",
+            [("World Health Organization", "ORG")],
+        ),
+    ]
+    new = [
+        _hand_read("Putin spoke to the WHO on Friday.", [("Putin", "PERSON"), ("WHO", "ORG")]),
+        _hand_read(
+            "Kessel flew from Berlin to Hamburg.",
+            [("Kessel", "PERSON"), ("Berlin", "GPE"), ("Hamburg", "GPE")],
+        ),
+    ]
+    full_entities, full_reads = resolve_entities(old + new, shipped)
+    known, old_reads = resolve_entities(old, shipped)
+    inc = resolve_increment(new, known, shipped)
+    assert _partition(old_reads + inc.readings) == _partition(full_reads)
+    assert not inc.merged
+    # Stored entities keep their ids and gain the new articles; untouched ones are not written.
+    by_name = {e.name: e for e in inc.entities}
+    putin = next(e for e in known if e.name == "Vladimir Putin")
+    assert by_name["Vladimir Putin"].id == putin.id
+    assert set(by_name["Vladimir Putin"].article_ids) == {old[0].article.id, new[0].article.id}
+    assert "Hamburg" in by_name and "Ursula Kessel" in by_name
+    assert {e.name for e in full_entities} >= set(by_name)
+
+
+def test_increment_merges_two_stored_entities_and_rewrites_their_readings(tmp_path: Path):
+    from storyline.entity_increment import resolve_store_increment
+    from storyline.store import open_store
+
+    table = AliasTable()
+    old = [
+        _hand_read("Islamic State fighters left the town.", [("Islamic State", "ORG")]),
+        _hand_read("ISIL claimed the attack.", [("ISIL", "ORG")]),
+    ]
+    new = [
+        _hand_read("Islamic State (ISIL) lost ground.", [("Islamic State", "ORG"), ("ISIL", "ORG")])
+    ]
+    with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+        for r in old + new:
+            store.add_article(r.article)
+        for r in old:
+            store.put_reading(r)
+        assert resolve_store(store, aliases=table) == 2
+        for r in new:
+            store.put_reading(r)
+        resolve_store_increment(store, new, aliases=table)
+        entities = store.list_entities()
+        assert len(entities) == 1
+        (ent,) = entities
+        assert set(ent.article_ids) == {r.article.id for r in old + new}
+        for r in old + new:
+            assert {m.entity_id for m in store.get_reading(r.article.id).mentions} == {ent.id}
+        # Nothing new: an empty increment writes nothing and keeps the entity.
+        resolve_store_increment(store, [], aliases=table)
+        assert [e.id for e in store.list_entities()] == [ent.id]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from storyline.model import Article, IngestStatus, Story, Verdict, VerdictLabel
+from storyline.model import Article, Entity, IngestStatus, Story, Verdict, VerdictLabel
 from storyline.store import SCHEMA_VERSION, open_store
 
 
@@ -59,6 +59,19 @@ def test_stories_and_verdicts_round_trip(store) -> None:
     assert store.get_verdicts("s1") == [v]
     assert store.story_counts("s1")["contested"] == 1
     assert [s.id for s in store.list_stories(query="a story")] == ["s1"]
+
+
+def test_entities_upsert_and_delete_leave_the_others(store) -> None:
+    a = Entity(id="e1", name="Alpha", type="ORG", article_ids=("x",))
+    b = Entity(id="e2", name="Beta", type="ORG", article_ids=("x",))
+    store.put_entities([a, b])
+    grown = Entity(id="e1", name="Alpha", type="ORG", aliases=("A",), article_ids=("x", "y"))
+    c = Entity(id="e3", name="Gamma", type="PERSON")
+    store.upsert_entities([grown, c])
+    assert store.count_entities() == 3
+    assert {e.id: e for e in store.list_entities()} == {"e1": grown, "e2": b, "e3": c}
+    store.delete_entities(["e2", "missing"])
+    assert [e.id for e in store.list_entities()] == ["e1", "e3"]  # most articles first
 
 
 def test_reopening_keeps_data_and_schema_version(store_url) -> None:

@@ -125,12 +125,27 @@ def resolve_entities(
     are stable: the id of the canonical name's normalised form.
     """
     aliases = aliases if aliases is not None else AliasTable.load()
-    uf = _UnionFind()
-    nodes: dict[Hashable, _Node] = defaultdict(_Node)
-    article_nodes: dict[str, set[Hashable]] = defaultdict(set)
-    places: dict[tuple[str, str, str], str] = {}  # ("desc", article id, key) -> place
-    node_of: dict[tuple[str, int, int], Hashable] = {}
+    g = _graph(readings, aliases)
+    linked = _merge(g, aliases, embedder)
+    return _build(readings, g.uf, g.nodes, g.node_of, aliases, unlinked=set(g.places) - linked)
 
+
+@dataclass
+class _Graph:
+    """The mentions of some readings as union-find nodes: a plain name key, or a description
+    ("desc", article id, key) that only its own article can tie to a name."""
+
+    uf: _UnionFind = field(default_factory=_UnionFind)
+    nodes: dict[Hashable, _Node] = field(default_factory=lambda: defaultdict(_Node))
+    article_nodes: dict[str, set[Hashable]] = field(default_factory=lambda: defaultdict(set))
+    places: dict[tuple[str, str, str], str] = field(default_factory=dict)
+    node_of: dict[tuple[str, int, int], Hashable] = field(default_factory=dict)
+
+
+def _graph(readings: Sequence[ReadArticle], aliases: AliasTable) -> _Graph:
+    """Nodes for every mention, with the merges each article states itself (rules 1 and 3)."""
+    g = _Graph()
+    uf, nodes, node_of = g.uf, g.nodes, g.node_of
     for read in readings:
         text, aid = read.article.text, read.article.id
         ordered = sorted(read.mentions, key=lambda m: (m.start, m.end))
@@ -145,9 +160,9 @@ def resolve_entities(
             is_desc = (m.start, m.end) in descs or place is not None
             desc = ("desc", aid, key)
             node: Hashable = desc if is_desc else key
-            article_nodes[aid].add(node)
+            g.article_nodes[aid].add(node)
             if place is not None:  # a place makes it a description: node is desc
-                places[desc] = place
+                g.places[desc] = place
             uf.add(node)
             info = nodes[node]
             info.labels[m.label] += 1
@@ -164,7 +179,21 @@ def resolve_entities(
                 na, nb = node_of.get((aid, a.start, a.end)), node_of.get((aid, b.start, b.end))
                 if na is not None and nb is not None:
                     uf.union(na, nb)
+    return g
 
+
+def _merge(
+    g: _Graph,
+    aliases: AliasTable,
+    embedder: Embedder | None,
+    fresh: AbstractSet[str] | None = None,
+) -> set[Hashable]:
+    """Apply the corpus-wide rules (2, 4-9) to ``g``; return the descriptions linked to a name.
+
+    With ``fresh`` (the keys of new readings) the embedding rule only embeds pairs that
+    involve one of them: the other pairs were judged when their names were new.
+    """
+    uf, nodes = g.uf, g.nodes
     plain = [n for n in nodes if isinstance(n, str)]
     known = set(plain)
     for key in plain:
@@ -191,9 +220,8 @@ def resolve_entities(
     _acronym_rule(uf, nodes, plain, aliases)
     _spelling_rule(uf, nodes, plain)
     if embedder is not None:
-        _embedding_rule(uf, nodes, plain, aliases, embedder)
-    linked = _description_rule(uf, nodes, article_nodes, places, embedder)
-    return _build(readings, uf, nodes, node_of, aliases, unlinked=set(places) - linked)
+        _embedding_rule(uf, nodes, plain, aliases, embedder, fresh=fresh)
+    return _description_rule(uf, nodes, g.article_nodes, g.places, embedder)
 
 
 def _description_rule(
@@ -352,6 +380,7 @@ def _embedding_rule(
     *,
     min_cosine: float = 0.93,
     max_pairs: int = 20_000,
+    fresh: AbstractSet[str] | None = None,
 ) -> None:
     """Multi-word names that say the same thing in other words or order, by embedding.
 
@@ -364,6 +393,7 @@ def _embedding_rule(
     # spokesman" is compared as "Defense Department").
     texts: dict[str, str] = {}
     labels: dict[str, str] = {}
+    new: set[str] = set()
     for k in plain:
         if nodes[k].description or _label(nodes, k) == "PERSON":
             continue
@@ -373,6 +403,8 @@ def _embedding_rule(
             if (" " in ckey or "-" in ckey) and ckey not in texts:
                 texts[ckey], labels[ckey] = core, _label(nodes, k)
                 uf.union(ckey, k)
+            if fresh is not None and k in fresh:
+                new.add(ckey)
     candidates = sorted(texts)
     stems = {k: _stems(k) for k in candidates}
     blocks: dict[str, list[str]] = defaultdict(list)
@@ -386,6 +418,8 @@ def _embedding_rule(
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
                 sa, sb = stems[a], stems[b]
+                if fresh is not None and a not in new and b not in new:
+                    continue
                 if not sa or not sb or len(sa & sb) / len(sa | sb) < 0.5:
                     continue
                 if uf.find(a) == uf.find(b) or labels[a] != labels[b]:
@@ -423,40 +457,7 @@ def _build(
     entity_of_root: dict[Hashable, str] = {}
     merged: dict[str, dict[str, Any]] = {}
     for root, members in groups.items():
-        entry_votes: Counter[str] = Counter()
-        labels: Counter[str] = Counter()
-        surfaces: Counter[str] = Counter()
-        name_surfaces: Counter[str] = Counter()
-        articles: set[str] = set()
-        for node in members:
-            info = nodes[node]
-            n = sum(info.surfaces.values())
-            if isinstance(node, str):
-                ckey = aliases.canonical_key(node)
-                if ckey:
-                    entry_votes[ckey] += n
-            labels.update(info.labels if not info.description else Counter())
-            surfaces.update(info.surfaces)
-            if not info.description:
-                for s, c in info.surfaces.items():
-                    name_surfaces[_core_surface(s) or s] += c
-            articles |= info.articles
-        entry = aliases.entries[entry_votes.most_common(1)[0][0]] if entry_votes else None
-        if not labels:
-            labels = sum((nodes[n].labels for n in members), Counter())
-        if entry:
-            name = entry.name
-        else:
-            pool = name_surfaces or surfaces
-            if labels.most_common(1)[0][0] == "PERSON":
-                # The full name, not the surname the article repeats.
-                name = max(pool, key=lambda s: (len(s.split()) > 1, pool[s], len(s), s))
-            else:
-                # An acronym gives way to its expansion ("WHO" -> World Health Organization).
-                name = max(
-                    pool, key=lambda s: (not _is_acronym(s), pool[s], len(s.split()), len(s), s)
-                )
-        etype = (entry.type if entry and entry.type else None) or labels.most_common(1)[0][0]
+        name, etype, entry, surfaces, articles = _name_group(members, nodes, aliases)
         eid = provisional_id(mention_key(name))
         entity_of_root[root] = eid
         slot = merged.setdefault(
@@ -482,10 +483,60 @@ def _build(
             article_ids=tuple(sorted(slot["articles"])),
             part_of=part_of,
         )
-    # A metonym's parent is listed even when no article names it, so part_of always resolves.
+    _add_parents(entities, aliases)
+    out_readings = [_with_ids(r, uf, node_of, entity_of_root) for r in readings]
+    ordered = sorted(entities.values(), key=lambda e: (-len(e.article_ids), e.name.lower()))
+    return ordered, out_readings
+
+
+def _name_group(
+    members: Iterable[Hashable], nodes: Mapping[Hashable, _Node], aliases: AliasTable
+) -> tuple[str, str, AliasEntry | None, Counter[str], set[str]]:
+    """Canonical name, type, alias entry, surfaces and articles of one merged group."""
+    members = list(members)
+    entry_votes: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    surfaces: Counter[str] = Counter()
+    name_surfaces: Counter[str] = Counter()
+    articles: set[str] = set()
+    for node in members:
+        info = nodes[node]
+        n = sum(info.surfaces.values())
+        if isinstance(node, str):
+            ckey = aliases.canonical_key(node)
+            if ckey:
+                entry_votes[ckey] += n
+        labels.update(info.labels if not info.description else Counter())
+        surfaces.update(info.surfaces)
+        if not info.description:
+            for s, c in info.surfaces.items():
+                name_surfaces[_core_surface(s) or s] += c
+        articles |= info.articles
+    entry = aliases.entries[entry_votes.most_common(1)[0][0]] if entry_votes else None
+    if not labels:
+        labels = sum((nodes[n].labels for n in members), Counter())
+    if entry:
+        name = entry.name
+    else:
+        pool = name_surfaces or surfaces
+        if labels.most_common(1)[0][0] == "PERSON":
+            # The full name, not the surname the article repeats.
+            name = max(pool, key=lambda s: (len(s.split()) > 1, pool[s], len(s), s))
+        else:
+            # An acronym gives way to its expansion ("WHO" -> World Health Organization).
+            name = max(pool, key=lambda s: (not _is_acronym(s), pool[s], len(s.split()), len(s), s))
+    etype = (entry.type if entry and entry.type else None) or labels.most_common(1)[0][0]
+    return name, etype, entry, surfaces, articles
+
+
+def _add_parents(
+    entities: dict[str, Entity], aliases: AliasTable, have: AbstractSet[str] = frozenset()
+) -> None:
+    """A metonym's parent is listed even when no article names it, so part_of always resolves
+    (``have``: ids listed elsewhere already)."""
     for ent in list(entities.values()):
         parent = ent.part_of
-        while parent and parent not in entities:
+        while parent and parent not in entities and parent not in have:
             pentry = next(
                 (
                     e
@@ -504,20 +555,23 @@ def _build(
             )
             parent = entities[parent].part_of
 
-    out_readings = []
-    for read in readings:
-        aid = read.article.id
-        mentions = []
-        for m in read.mentions:
-            node = node_of.get((aid, m.start, m.end))
-            ent_id = entity_of_root.get(uf.find(node)) if node is not None else None
-            mentions.append(dataclasses.replace(m, entity_id=ent_id))
-        claims = tuple(
-            dataclasses.replace(c, entity_ids=_claim_entities(c, mentions)) for c in read.claims
-        )
-        out_readings.append(dataclasses.replace(read, mentions=tuple(mentions), claims=claims))
-    ordered = sorted(entities.values(), key=lambda e: (-len(e.article_ids), e.name.lower()))
-    return ordered, out_readings
+
+def _with_ids(
+    read: ReadArticle,
+    uf: _UnionFind,
+    node_of: Mapping[tuple[str, int, int], Hashable],
+    entity_of_root: Mapping[Hashable, str],
+) -> ReadArticle:
+    aid = read.article.id
+    mentions = []
+    for m in read.mentions:
+        node = node_of.get((aid, m.start, m.end))
+        ent_id = entity_of_root.get(uf.find(node)) if node is not None else None
+        mentions.append(dataclasses.replace(m, entity_id=ent_id))
+    claims = tuple(
+        dataclasses.replace(c, entity_ids=_claim_entities(c, mentions)) for c in read.claims
+    )
+    return dataclasses.replace(read, mentions=tuple(mentions), claims=claims)
 
 
 def _claim_entities(claim: Any, mentions: Iterable[Mention]) -> tuple[str, ...]:

@@ -186,6 +186,11 @@ def _dumps(value: Any) -> str:
     return json.dumps(to_dict(value), ensure_ascii=False, separators=(",", ":"))
 
 
+def _entity_row(e: Entity) -> dict[str, Any]:
+    n = len(e.article_ids)
+    return {"id": e.id, "name": e.name, "type": e.type, "article_count": n, "data": _dumps(e)}
+
+
 def _article_from_row(row: Any) -> Article:
     m = row._mapping
     return Article(
@@ -506,20 +511,33 @@ class Store:
 
     def put_entities(self, items: Iterable[Entity]) -> None:
         """Replace the entity table (entities are recomputed across all articles)."""
-        rows = [
-            {
-                "id": e.id,
-                "name": e.name,
-                "type": e.type,
-                "article_count": len(e.article_ids),
-                "data": _dumps(e),
-            }
-            for e in items
-        ]
+        rows = [_entity_row(e) for e in items]
         with self._lock, self.engine.begin() as conn:
             conn.execute(delete(entities))
             if rows:
                 conn.execute(insert(entities), rows)
+
+    def upsert_entities(self, items: Iterable[Entity]) -> None:
+        """Insert or replace these entities, leaving the others (incremental resolution)."""
+        rows = [_entity_row(e) for e in items]
+        with self._lock, self.engine.begin() as conn:
+            self._delete_entities(conn, [r["id"] for r in rows])
+            if rows:
+                conn.execute(insert(entities), rows)
+
+    def delete_entities(self, ids: Iterable[str]) -> None:
+        wanted = list(ids)
+        with self._lock, self.engine.begin() as conn:
+            self._delete_entities(conn, wanted)
+
+    @staticmethod
+    def _delete_entities(conn: Connection, ids: Sequence[str]) -> None:
+        for i in range(0, len(ids), 500):
+            conn.execute(delete(entities).where(entities.c.id.in_(ids[i : i + 500])))
+
+    def count_entities(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(entities)).scalar() or 0)
 
     def list_entities(self, *, query: str | None = None, limit: int | None = None) -> list[Entity]:
         stmt = select(entities.c.data).order_by(entities.c.article_count.desc(), entities.c.name)

@@ -219,6 +219,124 @@ def test_pronoun_speaker_resolved_to_the_last_person_named(nlp: Any) -> None:
     assert c.attribution.carried
 
 
+def test_pronoun_not_resolved_to_a_person_named_while_another_he_is_pending(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "The shopkeeper said that Mr Lund had paid for the lamp. "
+        'He added: "It was a fair price for a lamp like that."',
+    )
+    # "The shopkeeper" is no PERSON name; "Mr Lund" is named in what he said, not as him.
+    c = find(claims, "He added")
+    assert c.attribution.speaker != "Mr Lund"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker", "outlet"),
+    [
+        (
+            "The mayor had been in talks for weeks, but as The Harbor Gazette revealed in May, "
+            "he left the project.",
+            "The Harbor Gazette",
+            "The Harbor Gazette",
+        ),
+        (
+            "As Reuters pointed out, the bridge was closed twice last year.",
+            "Reuters",
+            "Reuters",
+        ),
+        (
+            "As the engineering blog Bolt Review pointed out, the bridge was closed twice.",
+            "Bolt Review",
+            "Bolt Review",
+        ),
+    ],
+)
+def test_as_an_outlet_reported(nlp: Any, text: str, speaker: str, outlet: str) -> None:
+    a = one(nlp, text).attribution
+    assert a.speaker == speaker
+    assert a.kind is SpeakerKind.MEDIA
+    assert outlet in a.cited_outlets
+
+
+def test_as_i_said_is_the_writers_aside(nlp: Any) -> None:
+    assert one(nlp, "As I said, this is very hard to believe.").attribution.speaker is None
+
+
+def test_outlet_relaying_a_quoted_speaker(nlp: Any) -> None:
+    c = one(
+        nlp,
+        'One farmer said: "Nobody saw the fire start before midnight," the Daily Mirror reports.',
+    )
+    assert c.attribution.speaker == "One farmer"
+    assert "Daily Mirror" in c.attribution.cited_outlets
+
+
+def test_outlet_by_frame_reported_by_and_writing_for(nlp: Any) -> None:
+    c = one(nlp, "The bakery will close in June, reports Jane Okafor, writing for Harbor Weekly.")
+    assert c.attribution.speaker == "Jane Okafor"
+    assert "Harbor Weekly" in c.attribution.cited_outlets
+    c = one(nlp, "The theft was first reported by the Boston Globe.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("The Boston Globe",)
+
+
+def test_news_agency_as_addressee(nlp: Any) -> None:
+    c = one(nlp, '"The count was fair," an election official told the AFP news agency.')
+    assert c.attribution.speaker == "an election official"
+    assert c.attribution.cited_outlets == ("Agence France-Presse",)
+
+
+def test_described_outlet_speaks_by_its_name(nlp: Any) -> None:
+    c = one(nlp, "The mayor resigned on Friday, according to Italian newspaper Il Giornale.")
+    assert c.attribution.speaker == "Il Giornale"
+    assert c.attribution.cited_outlets == ("Il Giornale",)
+
+
+def test_outlet_quoting_a_speaker_as_saying(nlp: Any) -> None:
+    c = one(nlp, "Interfax quoted a defence ministry official as saying that the drills were over.")
+    assert c.attribution.speaker == "a defence ministry official"
+    assert c.attribution.cited_outlets == ("Interfax",)
+    c = one(nlp, "The minister was quoted by Reuters as saying the talks had failed.")
+    assert c.attribution.speaker == "The minister"
+    assert c.attribution.cited_outlets == ("Reuters",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The reporter went missing in 2012, while reporting from the border.",
+        "Ms Hale disappeared in 2013 and last tweeted on August 3 that year.",
+        "It is expected that the vote will be observed by local observers.",
+        "The election ended on Sunday, said reports from Springfield.",
+    ],
+)
+def test_speech_verbs_that_report_nothing(nlp: Any, text: str) -> None:
+    a = one(nlp, text).attribution
+    assert a.speaker is None or a.speaker.lower() != "springfield", a
+
+
+def test_single_quoted_paragraphs_continue_the_speaker(nlp: Any) -> None:
+    text = (
+        "The cook said: 'We open at six every morning.\n"
+        "'I had never seen a queue like that before.\n"
+        "'Then I realised they had come for the soup.'\n"
+        "The kitchen closed a week later."
+    )
+    claims = read(nlp, text)
+    for phrase in ("I had never seen", "Then I realised"):
+        assert find(claims, phrase).attribution.speaker == "The cook", phrase
+    assert find(claims, "kitchen closed").attribution.speaker is None
+
+
+def test_quotation_continues_an_according_to_source(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        'According to Harbor Weekly, "The ferry has been sold to a private buyer.\n'
+        'The new owner is expected to keep the timetable."',
+    )
+    assert find(claims, "new owner").attribution.speaker == "Harbor Weekly"
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

@@ -103,14 +103,48 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
                     found = sub
     if verb is None:
         _colon_quote(unit, found, root, inside, outlets)
+    if found.speaker is None:
+        _quoted_as(unit, found, inside, outlets)
     _according_to(unit, found, inside, outlets)
     _statement_by(unit, found, inside, outlets)
     _citing(unit, found, inside, outlets)
+    _relays(unit, found, inside, outlets)
     if found.content is None:
         found.content = root
     if not found.speaker and not found.outlets:
         found.verb = None  # "it was noted that": no one to attribute the verb to
     return found
+
+
+def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
+    """ "Interfax quoted the minister as saying...", "X was quoted by AP as saying...": the one
+    quoted speaks; the one quoting (an outlet) is the origin."""
+    for tok in unit.tokens:
+        if tok.lemma_.lower() != "quote" or tok.pos_ != "VERB":
+            continue
+        said = next(
+            (
+                g
+                for c in tok.children
+                if c.dep_ == "prep" and c.lower_ == "as"
+                for g in c.children
+                if g.dep_ == "pcomp" and g.lemma_.lower() in lex.STRONG_SPEECH
+            ),
+            None,
+        )
+        quoted = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if said is None or quoted is None or quoted.i not in inside:
+            continue
+        quoting = [c for c in tok.children if c.dep_ == "nsubj"]
+        quoting += [g for c in tok.children if c.dep_ == "agent" for g in c.children]
+        _set_speaker(found, quoted, inside, outlets)
+        for q in quoting:
+            name = _outlet_name(q, inside, outlets) if q.i in inside else None
+            if name:
+                found.outlets.append(name)
+        found.verb, found.verb_token = said.lower_, said
+        found.content = next((c for c in said.children if c.dep_ == "ccomp"), said)
+        return
 
 
 def _colon_quote(
@@ -163,7 +197,7 @@ def _speaker_of_verb(
             _set_speaker(found, subject, inside, outlets)
     for child in verb.children:
         # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
-        if child.dep_ in ("dative", "dobj") and child.pos_ == "PROPN":
+        if child.dep_ in ("dative", "dobj") and (child.pos_ == "PROPN" or lex.is_media_noun(child)):
             name = _outlet_name(child, inside, outlets)
             if name:
                 found.outlets.append(name)
@@ -190,8 +224,12 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         participle = _is_participle(tok)
         if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj") and not participle:
             continue
-        if tok.dep_ == "advcl" and not participle:
+        if tok.dep_ == "advcl" and not participle and not _as_clause(tok):
             continue
+        if _as_clause(tok) and any(
+            c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
+        ):
+            continue  # "As I said, ...": the writer's aside
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         clausal = any(
             c.dep_ == "ccomp"
@@ -200,9 +238,14 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             for c in tok.children
         )
         # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
+        # Not "It is expected that the polls will be observed by...": a complement clause of
+        # its own ("that", a passive) is reported content, not a reporting clause.
         reversed_ = (
-            tok.dep_ in ("parataxis", "ccomp") and tok.head.i in inside and tok.i > tok.head.i
-        )
+            tok.dep_ in ("parataxis", "ccomp")
+            and tok.head.i in inside
+            and tok.i > tok.head.i
+            and not any(c.dep_ in ("mark", "nsubjpass", "auxpass") for c in tok.children)
+        ) or _as_clause(tok)
         subject = subject_of(tok)
         if (
             subject is not None
@@ -234,7 +277,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             plain = any(
                 c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children
             )
-        if not (clausal or reversed_ or plain):
+        if not (clausal or reversed_ or (plain and _says_something(tok))):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
         if lemma in lex.CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
@@ -248,12 +291,52 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
 
 
 def _is_participle(tok: Any) -> bool:
-    """ "..., saying that": a speech participle hanging off the main verb or its object."""
+    """ "..., saying that": a speech participle hanging off the main verb or its object.
+
+    It must carry what is said: "died while reporting from Syria" reports nothing.
+    """
     return (
         tok.tag_ == "VBG"
         and tok.lemma_.lower() in lex.STRONG_SPEECH
         and (tok.dep_ == "advcl" or (tok.dep_ == "acl" and tok.head.dep_ == "dobj"))
+        and not any(c.dep_ == "mark" for c in tok.children)
+        and (any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or _colon_after(tok))
     )
+
+
+def _as_clause(tok: Any) -> bool:
+    """ "..., as The Daily Planet reported": the clause reports its head.
+
+    Not "as all candidates stressed support" (a reason): the verb takes no object of its own.
+    """
+    return (
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children)
+    )
+
+
+def _colon_after(tok: Any) -> bool:
+    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == ":"
+
+
+def _says_something(tok: Any) -> bool:
+    """A speech verb used as one: with an object, a negation, a topic or a colon."""
+    if tok.lemma_.lower() == "say":  # 'X said Saturday.' after a quotation line
+        return True
+    for c in tok.children:
+        if c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "neg", "attr", "oprd"):
+            return True
+        if c.dep_ == "prep" and not any(
+            g.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC") for g in c.children
+        ):
+            return True
+    if _colon_after(tok) or tok.dep_ in ("parataxis", "ccomp"):
+        return True
+    # "..., a source said yesterday", "“...” he said": set off after what it reports.
+    subject = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+    before = subject.left_edge.i - 1 if subject is not None else tok.i - 1
+    return before >= 0 and tok.doc[before].text in (",", "”", '"', "’", "'")
 
 
 def _depth(tok: Any, root: Any) -> int:
@@ -302,7 +385,7 @@ def _speakerlike(tok: Any) -> bool:
         or lemma in lex.ANON_HEADS
         or lemma in lex.DOC_NOUNS
         or lemma in lex.PERSON_NOUNS
-        or lemma in lex.MEDIA_NOUNS
+        or lex.is_media_noun(tok)
         or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
     )
 
@@ -311,7 +394,7 @@ def _content_of(verb: Any, root: Any) -> Any:
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp"):
             return child
-    if verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i:
+    if (verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i) or _as_clause(verb):
         return verb.head
     return root
 
@@ -351,6 +434,7 @@ def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable
                         and pobj.i in inside
                         and _speakerlike(pobj)
                         and (child.lower_ != "of" or pobj.pos_ == "PROPN")
+                        and pobj.ent_type_ not in ("GPE", "LOC", "FAC")
                     ):
                         _set_speaker(found, pobj, inside, outlets)
                         return
@@ -370,6 +454,13 @@ def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable
     if name:
         found.kind = SpeakerKind.MEDIA
         found.outlets.append(name)
+        # "the Italian newspaper Il Giornale", "the blog Car Talk": the name, not its description.
+        whole = doc[head.left_edge.i : head.right_edge.i + 1]
+        at = whole.text.lower().find(name.lower())
+        if at > 0 and whole.start_char + at >= span.start_char:
+            found.start = whole.start_char + at
+            found.end = found.start + len(name)
+            found.speaker = doc.text[found.start : found.end]
         return
     for child in head.children:
         if child.dep_ == "poss" and child.i in inside:
@@ -390,7 +481,7 @@ def _kind_of(head: Any, span: Any) -> SpeakerKind:
         return SpeakerKind.ANONYMOUS
     if lemma in lex.DOC_NOUNS:
         return SpeakerKind.DOCUMENT
-    if lex.MEDIA_NOUNS & {lemma, head.lower_}:  # "British media", "the newspaper"
+    if lex.is_media_noun(head):  # "British media", "the newspaper", "state television"
         return SpeakerKind.MEDIA
     if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
         return SpeakerKind.PERSON
@@ -480,3 +571,68 @@ def _citing(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
             found.speaker, found.kind = sub.speaker, sub.kind
             found.start, found.end = sub.start, sub.end
             found.verb = found.verb or "citing"
+
+
+# Verbs by which an outlet passes a claim on ("..., the Daily Planet reports").
+_RELAY = frozenset(("report", "say", "write", "reveal", "claim", "confirm", "quote", "publish"))
+
+
+def _relays(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
+    """Outlets that relay the claim besides its speaker.
+
+    "X said: '...', the Daily Planet reports", "Reported by the Planet, the CEO said",
+    "reports Jane Doe, writing for The Planet", "(via The Planet)". An outlet named in such a
+    frame is an origin even when the list does not know it ("reported by Planet Online").
+    """
+    for tok in unit.tokens:
+        low, lemma = tok.lower_, tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX") and lemma in _RELAY and tok is not found.verb_token:
+            if tok.dep_ in ("relcl", "acl", "amod", "pcomp", "csubj", "xcomp") or any(
+                c.dep_ == "mark" and c.lower_ != "as" for c in tok.children
+            ):
+                continue  # "after the Planet reported that...": an event in the story
+            for c in tok.children:
+                name, mention = None, c
+                if c.dep_ == "nsubj" and c.i in inside:
+                    name = _outlet_name(c, inside, outlets)
+                elif c.dep_ == "agent":  # "reported by X"
+                    mention = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    name = _loose_outlet(mention, inside, outlets)
+                if name and mention is not None:
+                    _relayed(found, name, mention, tok, inside)
+        elif low in ("for", "via") and tok.dep_ == "prep":
+            writing = tok.head.lemma_.lower() == "write" and tok.head.tag_ == "VBG"
+            pobj = next((g for g in tok.children if g.dep_ == "pobj"), None)
+            if pobj is None or pobj.i not in inside or not (writing or low == "via"):
+                continue
+            if writing:
+                name = _loose_outlet(pobj, inside, outlets)
+            else:
+                name = _outlet_name(pobj, inside, outlets)
+            if name:
+                found.outlets.append(name)
+
+
+def _loose_outlet(tok: Any, inside: set[int], outlets: OutletTable) -> str | None:
+    """A listed outlet, or a proper name that is no person or place (the frame says media)."""
+    if tok is None or tok.i not in inside:
+        return None
+    name = _outlet_name(tok, inside, outlets)
+    if name or tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
+        return name
+    lo, hi = _span_of(tok, inside)
+    words = [t for t in tok.doc[lo : hi + 1] if not t.is_punct and t.dep_ != "det"]
+    return " ".join(t.text for t in words) or None
+
+
+def _relayed(found: Found, name: str, mention: Any, verb: Any, inside: set[int]) -> None:
+    if name in found.outlets:
+        return
+    found.outlets.append(name)
+    if found.speaker is None:  # the outlet reports it and names no source of its own
+        lo, hi = _span_of(mention, inside)
+        span = mention.doc[lo : hi + 1]
+        found.speaker, found.kind = span.text, SpeakerKind.MEDIA
+        found.start, found.end = span.start_char, span.end_char
+        found.verb = found.verb or verb.lower_
+        found.verb_token = found.verb_token or verb

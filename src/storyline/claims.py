@@ -174,9 +174,15 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
         ):
             prev = next(f for f in reversed(recent) if f.speaker == people[0])
             _copy_from(found, prev, verb=found.verb)
-        elif not people and len(set(named)) == 1:
+        elif (
+            not people
+            and len(set(named)) == 1
+            and not any(f.pronoun in ("he", "she") for _, f in history[-2:])
+        ):
+            # "Police questioned Jane Doe. She said..." - but not "He said Jane was... He
+            # added": while another "he" is pending, the one person named may not be him.
             found.speaker, (found.start, found.end) = named[0], _span_of_name(unit, named[0])
-            found.kind, found.carried = SpeakerKind.PERSON, True
+            found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
         return
     if found.pronoun in ("it", "they"):
         want = {
@@ -187,17 +193,28 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
         if antecedent is not None:
             _copy_from(found, antecedent, verb=found.verb)
         return
+    unit_text = unit.text
+    quoted = unit_text.startswith(lex.QUOTE_OPEN)
+    if (
+        found.pronoun in ("i", "we")
+        and quoted
+        and recent
+        and history[-1][1] is recent[-1]
+        and any(q in history[-1][0].text for q in ("“", '"', "‘", "'"))
+    ):
+        # 'I saw it from the door.' right after a quoted speaker: the quotation goes on.
+        _copy_from(found, recent[-1], verb=recent[-1].verb)
+        return
     if found.speaker or found.outlets or found.verb or not recent or not history:
         return
-    unit_text = unit.text
     # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
-    if unit_text.startswith(lex.QUOTE_OPEN) and history[-1][1] is recent[-1]:
+    if quoted and history[-1][1] is recent[-1]:
         _copy_from(found, recent[-1])
         return
     # A statement about the future on the same topic right after a reported one continues
     # the report: the reporter cannot know it first-hand.
     last = [(u, f) for u, f in history[-2:] if f.speaker and not f.pronoun]
-    if last and lex.FUTURE.search(unit_text) and not unit_text.startswith(lex.QUOTE_OPEN):
+    if last and lex.FUTURE.search(unit_text) and not quoted:
         prev_unit, prev = last[-1]
         if _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev)):
             _copy_from(found, prev)
@@ -214,14 +231,7 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
         touching = [(u, f) for u, f in found_units if u.start < qe and u.end > qs]
         if not touching:
             continue
-        anchors = [
-            (u, f)
-            for u, f in touching
-            if f.speaker
-            and f.pronoun not in ("i", "we")
-            and f.verb_token is not None
-            and not (qs <= f.verb_token.idx < qe)
-        ]
+        anchors = [(u, f) for u, f in touching if _attributed_outside(f, qs, qe)]
         if not anchors and touching[0][1].speaker and touching[0][1].carried:
             anchors = [touching[0]]  # its first sentence continues the previous speaker
         if not anchors:
@@ -236,7 +246,7 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
                     f.kind = SpeakerKind.ARTICLE
             continue
         # The attribution after the quotation wins ("...," she said), then the one before.
-        after = [(u, f) for u, f in anchors if f.verb_token is not None and f.verb_token.idx >= qe]
+        after = [(u, f) for u, f in anchors if _cue(f) >= qe]
         anchor = (after or anchors)[0][1]
         for u, f in touching:
             if f is anchor:
@@ -244,6 +254,21 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
             inside_quote = min(u.end, qe) - max(u.start, qs) >= (u.end - u.start) / 2
             if inside_quote and (not f.speaker or f.pronoun in ("i", "we")):
                 _copy_from(f, anchor, verb=anchor.verb)
+
+
+def _cue(found: Found) -> int:
+    """Where a unit attributes itself: its reporting verb, else its speaker ("according to X")."""
+    if found.verb_token is not None:
+        return int(found.verb_token.idx)
+    return found.start if found.start is not None and not found.carried else -1
+
+
+def _attributed_outside(found: Found, qs: int, qe: int) -> bool:
+    """Whether a unit names its speaker outside the quotation ``qs:qe`` (so it attributes it)."""
+    cue = _cue(found)
+    return (
+        bool(found.speaker) and found.pronoun not in ("i", "we") and cue >= 0 and not qs <= cue < qe
+    )
 
 
 def _resolve_media_noun(unit: Unit, found: Found, outlets: OutletTable) -> None:

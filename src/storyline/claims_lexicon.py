@@ -36,6 +36,8 @@ __all__ = [
     "MAX_QUOTE_LINES",
     "MEDIA_HEADS",
     "MEDIA_NOUNS",
+    "MEDIA_NOUNS_QUALIFIED",
+    "MEDIA_QUALIFIERS",
     "NEG_PHRASES",
     "NOMINAL",
     "OutletTable",
@@ -52,6 +54,7 @@ __all__ = [
     "furniture_spans",
     "is_furniture_line",
     "is_heading",
+    "is_media_noun",
     "is_outlet_self_description",
     "line_bounds",
     "load_outlets",
@@ -126,9 +129,13 @@ MEDIA_HEADS = _words(
 MEDIA_NOUNS = _words(
     """
     newspaper daily tabloid broadsheet magazine broadcaster website outlet paper weekly media
-    press
+    press television tv blog newsletter
     """
 )
+# Nouns that are media only with a news word before them ("the AFP news agency", "a local TV
+# station", "the cable channel"), not alone ("the space agency", "a police station").
+MEDIA_NOUNS_QUALIFIED = _words("agency station channel network service site show programme")
+MEDIA_QUALIFIERS = _words("news tv television radio cable broadcast wire newswire press")
 
 HEDGE_MODALS = _words("may might could")
 HEDGE_ADV = _words(
@@ -266,6 +273,26 @@ MAX_HEADING_WORDS = 30
 MAX_QUOTE_LINES = 8
 
 
+def is_media_noun(tok: Any) -> bool:
+    """Whether a parsed noun names a kind of media outlet ("the newspaper", "news agency")."""
+    lemma = tok.lemma_.lower()
+    if lemma in MEDIA_NOUNS or tok.lower_ in MEDIA_NOUNS:
+        return True
+    return lemma in MEDIA_NOUNS_QUALIFIED and any(
+        c.dep_ in ("compound", "amod", "nmod") and c.lower_ in MEDIA_QUALIFIERS
+        for c in tok.children
+    )
+
+
+def _describes_media(tok: Any) -> bool:
+    """ "the blog" in "the blog Car Talk" (not "Daily" in "The Daily Planet", part of a name)."""
+    return (
+        tok.dep_ == "compound"
+        and is_media_noun(tok)
+        and (tok.text.islower() or bool(tok.is_sent_start))
+    )
+
+
 def is_furniture_line(line: str, outlet: str | None = None) -> bool:
     """True for a line of page furniture: caption, heading, dateline, "Also read:", blurb."""
     stripped = line.strip()
@@ -360,6 +387,50 @@ def quotations(text: str) -> list[tuple[int, int]]:
             close(m.end())
     if open_at is not None:
         close(first_break if first_break is not None else len(text))
+    doubles = [(a, b) for a, b in spans if b - a > 2]
+    singles = [
+        (a, b) for a, b in _single_quotations(text) if not any(a < e and b > s for s, e in doubles)
+    ]
+    return sorted(doubles + singles)
+
+
+# Single quotation marks, as British papers quote speech ('It was big,' she said). An opening
+# mark follows a space, a colon or a line start; a closing one follows punctuation, or a word
+# at a clause end - so "parents' home" and "we've" are apostrophes, not quotations.
+_SINGLE = re.compile(
+    r"(?P<open>(?:^|(?<=[\s:(\[—–]))[‘'](?=[^\s'’]))"
+    r"|(?P<close>(?<=[.,!?…])[’']|(?<=\w)[’'](?=[.,;:!?)]|[ \t]*(?:$|\n)))"
+    r"|(?P<nl>\n)",
+    re.MULTILINE,
+)
+
+
+def _single_quotations(text: str) -> list[tuple[int, int]]:
+    spans = []
+    open_at: int | None = None
+    first_break: int | None = None
+    lines = 0
+    for m in _SINGLE.finditer(text):
+        at = m.start()
+        if m.group("nl"):
+            if open_at is None:
+                continue
+            nxt = text[at + 1 : at + 3].lstrip()
+            first_break = at if first_break is None else first_break
+            lines += 1
+            if nxt[:1] in ("‘", "'") or not text[at + 1 :].strip():
+                spans.append((open_at, at))  # the next paragraph opens its own quotation
+                open_at = None
+            elif lines > MAX_QUOTE_LINES:
+                spans.append((open_at, first_break))
+                open_at = None
+        elif m.group("open") and open_at is None:
+            open_at, first_break, lines = at, None, 0
+        elif m.group("close") and open_at is not None:
+            spans.append((open_at, m.end()))
+            open_at = None
+    if open_at is not None:
+        spans.append((open_at, first_break if first_break is not None else len(text)))
     return [(a, b) for a, b in spans if b - a > 2]
 
 
@@ -400,14 +471,25 @@ class OutletTable:
                     name = self.lookup(re.sub(r"(?:'s|’s)$", "", sub))
                     if name:
                         return name
-        if lemma in MEDIA_NOUNS:
+        if head.pos_ == "PROPN" and any(_describes_media(c) for c in head.children):
             names = [
-                c for c in head.children if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN"
+                c
+                for c in head.children
+                if c.dep_ == "compound" and c.pos_ == "PROPN" and not _describes_media(c)
+            ]
+            lo = min([c.left_edge.i for c in names] + [head.i])
+            return doc[lo : head.i + 1].text
+        if is_media_noun(head):
+            names = [
+                c
+                for c in head.children
+                if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN" and c.text[:1].isupper()
             ]
             if names:
-                inner = doc[
-                    min(c.left_edge.i for c in names) : max(c.right_edge.i for c in names) + 1
-                ]
+                hi = max(c.right_edge.i for c in names)
+                if head.pos_ == "PROPN" and head.i > hi and not head.text.islower():
+                    hi = head.i  # "Harbor Weekly": the capitalised noun is part of the name
+                inner = doc[min(c.left_edge.i for c in names) : hi + 1]
                 return self.lookup(inner.text) or inner.text
         return None
 

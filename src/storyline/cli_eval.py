@@ -64,7 +64,7 @@ def eval_alignment(
     shipped = AlignOptions().min_stance_probability
     rows = {
         "shipped": score_supports(stories, min_probability=shipped),
-        "claims only (no stance)": score_supports(stories, use_stance=False),
+        "claims only": score_supports(stories, use_stance=False),
     }
     seconds = round(time.perf_counter() - started, 1)
     if as_json:
@@ -82,7 +82,7 @@ def eval_alignment(
         title=f"Claim support vs ECB+ event coreference ({any_row.stories} stories, "
         f"{any_row.claims} annotated claims, {any_row.gold_pairs} gold claim-article pairs)"
     )
-    for col in ("links", "predicted", "P", "R", "F1", "evidence P", "judged"):
+    for col in ("links", "pairs", "P", "R", "F1", "evid. P", "evid. n"):
         table.add_column(col, justify="left" if col == "links" else "right", no_wrap=True)
     for name, s in rows.items():
         table.add_row(
@@ -95,4 +95,9 @@ def eval_alignment(
             str(s.evidence_judged),
         )
     console.print(table)
+    console.print(
+        "P/R: of predicted (claim, supporting article) pairs / of gold pairs; evid. P: of the "
+        "pairs whose supporting sentence is annotated, how many mention an event of the claim",
+        highlight=False,
+    )
     console.print(f"{seconds} s", highlight=False)

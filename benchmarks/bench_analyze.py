@@ -8,7 +8,9 @@ store holds ~1,000 and ~N articles) to show how cost changes as the store grows.
     python benchmarks/bench_analyze.py --articles 2000 --batch 100 --checkpoints 1000,2000
 
 Real data under ../shared/data (see its README). Run it with 2 cores to match the target
-(e.g. `taskset -c 0,1`); torch is limited to the cores it is given.
+(e.g. `taskset -c 0,1`); torch is limited to the cores it is given. On a shared machine wall
+time depends on the neighbours: CPU seconds (this process and its spaCy workers) and the load
+average are printed with every figure.
 """
 
 from __future__ import annotations
@@ -44,6 +46,12 @@ def real_articles(limit: int) -> list[dict[str, str]]:
     return rows
 
 
+def _cpu() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
@@ -70,35 +78,43 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores, store {db}"
     )
     totals: dict[str, float] = {}
-    per_batch: list[tuple[int, int, float, dict[str, float]]] = []
+    per_batch: list[tuple[int, int, float, dict[str, float], float]] = []
     pairs = 0
-    t_start = time.perf_counter()
+    t_start, c_start = time.perf_counter(), _cpu()
     with open_store(opts.db) as store:
         for i in range(0, len(rows), args.batch):
             chunk = rows[i : i + args.batch]
             src = tmp / f"batch{i:06d}.jsonl"
             src.write_text("\n".join(json.dumps(r) for r in chunk) + "\n", encoding="utf-8")
             stats = AnalyzeStats()
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), _cpu()
             analyze([str(src)], store, opts, stats=stats)
-            dt = time.perf_counter() - t0
+            dt, dc = time.perf_counter() - t0, _cpu() - c0
             pairs += stats.stance_pairs
             for k, v in stats.seconds.items():
                 totals[k] = totals.get(k, 0.0) + v
             stored = store.count_articles()
-            per_batch.append((stored, len(chunk), dt, dict(stats.seconds)))
+            per_batch.append((stored, len(chunk), dt, dict(stats.seconds), dc))
             print(
                 f"  stored {stored:6d}  batch {len(chunk)} in {dt:6.1f}s "
-                f"({1000 * dt / len(chunk):6.0f} ms/article)  "
+                f"({1000 * dt / len(chunk):6.0f} ms/article, {1000 * dc / len(chunk):5.0f} "
+                "CPU-ms)  "
                 + " ".join(f"{k}={v:.1f}" for k, v in stats.seconds.items())
-                + f"  stories recomputed={stats.stories_recomputed}",
+                + f"  recomputed={stats.stories_recomputed} pairs={stats.stance_pairs}"
+                + f"  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         n_stories = store.count_stories()
-    wall = time.perf_counter() - t_start
+    wall, cpu = time.perf_counter() - t_start, _cpu() - c_start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n = sum(b[1] for b in per_batch)
     print(f"\nend to end: {n} articles in {wall:.1f}s = {n / wall:.2f} articles/s")
+    cores = len(os.sched_getaffinity(0))
+    print(
+        f"cpu time: {cpu:.1f} s = {n / cpu:.2f} articles per CPU-second "
+        f"(x{cores} cores = {cores * n / cpu:.1f} articles/s if the cores were ours); "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in totals.items()))
     print(f"stories: {n_stories}; stance pairs: {pairs}; peak memory {peak:.0f} MiB")
     for cp in checkpoints:
@@ -106,12 +122,13 @@ def main() -> None:
         if not near:
             continue
         ms = 1000 * sum(b[2] for b in near) / sum(b[1] for b in near)
+        cms = 1000 * sum(b[4] for b in near) / sum(b[1] for b in near)
         stages = {}
         for b in near:
             for k, v in b[3].items():
                 stages[k] = stages.get(k, 0.0) + 1000 * v / sum(x[1] for x in near)
         print(
-            f"per-article cost at ~{cp} stored: {ms:.0f} ms ("
+            f"per-article cost at ~{cp} stored: {ms:.0f} ms, {cms:.0f} CPU-ms ("
             + ", ".join(f"{k} {v:.0f}" for k, v in stages.items())
             + ")"
         )

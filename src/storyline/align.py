@@ -511,14 +511,19 @@ def align_story(
         by_id = {r.article.id: r.article for r in reps}
         # Spend the budget on the groups most articles share first.
         stance_jobs.sort(key=lambda job: -len(group_of_seed[items[job[0]].claim.id].claim_ids))
+        chosen: list[tuple[int, list[str]]] = []
         for i, cand in stance_jobs:
             room = opts.max_stance_pairs - stance_pairs
             if room <= 0:
                 break
-            cand = cand[:room]
+            chosen.append((i, cand[:room]))
+            stance_pairs += len(cand[:room])
+        # One batch for the whole story: the model encodes every claim and article once.
+        answers = _judge(
+            stance_model, [(items[i].claim.text, [by_id[a] for a in c]) for i, c in chosen]
+        )
+        for (i, cand), stances in zip(chosen, answers, strict=True):
             seed = items[i].claim
-            stances = stance_model.predict(seed.text, [by_id[a] for a in cand])
-            stance_pairs += len(cand)
             for a, st in zip(cand, stances, strict=True):
                 label = StanceLabel(st.label)
                 p = float(st.probabilities.get(label.value, 0.0)) if st.probabilities else 1.0
@@ -540,6 +545,20 @@ def align_story(
     links.update(resp_links)
     frozen = {k: tuple(v) for k, v in links.items()}
     return Alignment(story_id, tuple(groups), frozen, copies, stance_pairs)
+
+
+def _judge(model: StanceModelLike, jobs: list[tuple[str, list[Any]]]) -> list[list[Any]]:
+    """Stances for (claim, articles) jobs: in one ``predict_pairs`` batch when the model has
+    one, else claim by claim."""
+    batch = getattr(model, "predict_pairs", None)
+    if batch is None:
+        return [model.predict(claim, arts) for claim, arts in jobs]
+    flat = batch([(claim, a) for claim, arts in jobs for a in arts])
+    out, pos = [], 0
+    for _, arts in jobs:
+        out.append(list(flat[pos : pos + len(arts)]))
+        pos += len(arts)
+    return out
 
 
 def _align_responses(

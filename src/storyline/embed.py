@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -96,31 +97,60 @@ def embedding_dim(options: Options | None = None) -> int:
     return int(get())
 
 
+# Recent texts -> vectors: a claim aligned in a story is embedded again by the stance model,
+# and a story touched by the next batch embeds the same claims; ~15 MB at 10,000 entries.
+_MEMO: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+MEMO_SIZE = 10_000
+
+
 def embed_texts(
     texts: Sequence[str],
     options: Options | None = None,
     *,
     batch_size: int | None = None,
 ) -> np.ndarray:
-    """Embed ``texts`` as an ``(n, dim)`` float32 array of unit vectors (zeros for empty text)."""
+    """Embed ``texts`` as an ``(n, dim)`` float32 array of unit vectors (zeros for empty text).
+
+    The last :data:`MEMO_SIZE` texts embedded in this process are answered from memory.
+    """
     import numpy as np
 
     texts = [t if isinstance(t, str) else "" for t in texts]
     model = load_model(options)
+    path = _model_path(options)
     dim = embedding_dim(options)
     out = np.zeros((len(texts), dim), dtype=np.float32)
-    idx = [i for i, t in enumerate(texts) if t.strip()]
-    if not idx:
+    todo: dict[str, list[int]] = {}
+    with _LOCK:
+        for i, t in enumerate(texts):
+            if not t.strip():
+                continue
+            hit = _MEMO.get((path, t))
+            if hit is not None:
+                _MEMO.move_to_end((path, t))
+                out[i] = hit
+            else:
+                todo.setdefault(t, []).append(i)
+    if not todo:
         return out
     size = batch_size or (options.batch_size if options is not None else 64)
-    vecs = model.encode(
-        [texts[i] for i in idx],
-        batch_size=max(1, int(size)),
-        convert_to_numpy=True,
-        normalize_embeddings=True,
-        show_progress_bar=False,
+    wanted = list(todo)
+    vecs = np.asarray(
+        model.encode(
+            wanted,
+            batch_size=max(1, int(size)),
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        ),
+        dtype=np.float32,
     )
-    out[idx] = np.asarray(vecs, dtype=np.float32)
+    with _LOCK:
+        for t, v in zip(wanted, vecs, strict=True):
+            out[todo[t]] = v
+            _MEMO[(path, t)] = v
+        while len(_MEMO) > MEMO_SIZE:
+            _MEMO.popitem(last=False)
     return out
 
 

@@ -62,12 +62,32 @@ class CachedStance:
         self.misses = 0
 
     def predict(self, claim: str, articles: list[Any]) -> list[Any]:
-        keys = [(claim, getattr(a, "id", None) or content_id(str(a))) for a in articles]
-        todo = [i for i, k in enumerate(keys) if k not in self._memo]
+        return self.predict_pairs([(claim, a) for a in articles])
+
+    def predict_pairs(self, pairs: Sequence[tuple[str, Any]]) -> list[Any]:
+        """Stances of (claim, article) pairs; the pairs not seen yet go to the model in one
+        batch (``predict_pairs`` where the model has it)."""
+        keys = [(c, getattr(a, "id", None) or content_id(str(a))) for c, a in pairs]
+        first: dict[tuple[str, str], int] = {}
+        for i, k in enumerate(keys):
+            if k not in self._memo:
+                first.setdefault(k, i)
+        todo = list(first.values())
         self.hits += len(keys) - len(todo)
         self.misses += len(todo)
         if todo:
-            fresh = self.model.predict(claim, [articles[i] for i in todo])
+            batch = getattr(self.model, "predict_pairs", None)
+            if batch is not None:
+                fresh = batch([pairs[i] for i in todo])
+            else:
+                by_claim: dict[str, list[int]] = {}
+                for i in todo:
+                    by_claim.setdefault(pairs[i][0], []).append(i)
+                got: dict[int, Any] = {}
+                for claim, idx in by_claim.items():
+                    answers = self.model.predict(claim, [pairs[i][1] for i in idx])
+                    got.update(zip(idx, answers, strict=True))
+                fresh = [got[i] for i in todo]
             for i, st in zip(todo, fresh, strict=True):
                 self._memo[keys[i]] = st
             while len(self._memo) > self.size:

@@ -337,6 +337,59 @@ def test_quotation_continues_an_according_to_source(nlp: Any) -> None:
     assert find(claims, "new owner").attribution.speaker == "Harbor Weekly"
 
 
+def test_inverted_reporting_clause_at_the_end(nlp: Any) -> None:
+    c = one(nlp, "Angry parents are asking why the bus was late, reported the Daily Mail.")
+    assert c.attribution.speaker == "Daily Mail"
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    c = one(nlp, "The storm was the worst in decades, said the mayor.")
+    assert c.attribution.speaker == "the mayor"
+
+
+def test_outlet_reports_a_speaker_as_saying(nlp: Any) -> None:
+    c = one(nlp, "The Daily Mail reports a police spokesperson as saying that the road is shut.")
+    assert c.attribution.speaker == "a police spokesperson"
+    assert c.attribution.cited_outlets == ("Daily Mail",)
+
+
+def test_wrote_in_an_outlet(nlp: Any) -> None:
+    c = one(nlp, "Ms Rao wrote in the Hindustan Times that the plan would not work.")
+    assert c.attribution.speaker == "Ms Rao"
+    assert c.attribution.cited_outlets == ("Hindustan Times",)
+
+
+def test_parenthetical_reporting_clause_beats_a_thing_that_suggests(nlp: Any) -> None:
+    c = one(nlp, "The rising toll, she wrote, suggests that the dam will fail again.")
+    assert c.attribution.speaker == "she"
+    c = one(nlp, "The bridge, officials said, will reopen in May.")
+    assert c.attribution.speaker == "officials"
+
+
+def test_people_magazine_as_addressee_but_not_people_in_general(nlp: Any) -> None:
+    c = one(nlp, "The couple split up in May, a source told People.")
+    assert c.attribution.cited_outlets == ("People magazine",)
+    c = one(nlp, "People said the concert was far too loud.")
+    assert c.attribution.cited_outlets == ()
+
+
+def test_pronoun_resolved_to_the_last_speaker_when_no_one_else_is_named_since(
+    nlp: Any,
+) -> None:
+    claims = read(
+        nlp,
+        "Ana Ruiz said that the school would close. "
+        "Tomas Berg said that the roof had failed twice. "
+        "He told reporters that repairs would take a year.",
+    )
+    assert find(claims, "He told").attribution.speaker == "Tomas Berg"
+    claims = read(
+        nlp,
+        "Ana Ruiz said that the school would close. "
+        "Tomas Berg said that the fine was paid by his neighbour, John Miller. "
+        "He told reporters that repairs would take a year.",
+    )
+    assert find(claims, "He told").attribution.speaker == "He"
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

@@ -103,7 +103,7 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
                     found = sub
     if verb is None:
         _colon_quote(unit, found, root, inside, outlets)
-    if found.speaker is None:
+    if found.speaker is None or found.kind is SpeakerKind.MEDIA:
         _quoted_as(unit, found, inside, outlets)
     _according_to(unit, found, inside, outlets)
     _statement_by(unit, found, inside, outlets)
@@ -120,7 +120,7 @@ def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable)
     """ "Interfax quoted the minister as saying...", "X was quoted by AP as saying...": the one
     quoted speaks; the one quoting (an outlet) is the origin."""
     for tok in unit.tokens:
-        if tok.lemma_.lower() != "quote" or tok.pos_ != "VERB":
+        if tok.lemma_.lower() not in ("quote", "report", "cite") or tok.pos_ != "VERB":
             continue
         said = next(
             (
@@ -133,11 +133,12 @@ def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable)
             None,
         )
         quoted = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if said is None or quoted is None or quoted.i not in inside:
+        if said is None or quoted is None or quoted.i not in inside or not _speakerlike(quoted):
             continue
         quoting = [c for c in tok.children if c.dep_ == "nsubj"]
         quoting += [g for c in tok.children if c.dep_ == "agent" for g in c.children]
         _set_speaker(found, quoted, inside, outlets)
+        found.pronoun = None
         for q in quoting:
             name = _outlet_name(q, inside, outlets) if q.i in inside else None
             if name:
@@ -174,7 +175,11 @@ def _speaker_of_verb(
     found.verb = verb.text.lower()
     found.verb_token = verb
     found.content = _content_of(verb, root)
-    subject = subject_of(verb, inside)
+    subject = _inverted_speaker(verb)
+    if subject is not None:
+        found.content = verb.head if verb.head.i != verb.i else root
+    else:
+        subject = subject_of(verb, inside)
     if subject is not None and subject.i not in inside:
         # The splitter glued a heading to this line and the parser took the heading as
         # subject: the part of that subject inside this line is the real one.
@@ -197,7 +202,9 @@ def _speaker_of_verb(
             _set_speaker(found, subject, inside, outlets)
     for child in verb.children:
         # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
-        if child.dep_ in ("dative", "dobj") and (child.pos_ == "PROPN" or lex.is_media_noun(child)):
+        if child.dep_ in ("dative", "dobj") and (
+            child.pos_ == "PROPN" or lex.is_media_noun(child) or child.text[:1].isupper()
+        ):
             name = _outlet_name(child, inside, outlets)
             if name:
                 found.outlets.append(name)
@@ -205,6 +212,12 @@ def _speaker_of_verb(
             for pobj in child.children:
                 if pobj.dep_ == "pobj" and found.speaker is None:
                     _set_speaker(found, pobj, inside, outlets)
+        # "wrote in The Planet", "said in an op-ed in The Planet"
+        if child.dep_ == "prep" and child.lower_ == "in" and verb.lemma_.lower() in _RELAY:
+            for pobj in child.children:
+                name = _outlet_name(pobj, inside, outlets) if pobj.dep_ == "pobj" else None
+                if name:
+                    found.outlets.append(name)
         if child.dep_ == "prep" and child.lower_ == "to":  # "confirmed to Reuters"
             for pobj in child.children:
                 name = _outlet_name(pobj, inside, outlets) if pobj.dep_ == "pobj" else None
@@ -241,12 +254,18 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         # Not "It is expected that the polls will be observed by...": a complement clause of
         # its own ("that", a passive) is reported content, not a reporting clause.
         reversed_ = (
-            tok.dep_ in ("parataxis", "ccomp")
-            and tok.head.i in inside
-            and tok.i > tok.head.i
-            and not any(c.dep_ in ("mark", "nsubjpass", "auxpass") for c in tok.children)
-        ) or _as_clause(tok)
-        subject = subject_of(tok)
+            (
+                tok.dep_ in ("parataxis", "ccomp")
+                and tok.head.i in inside
+                and tok.i > tok.head.i
+                and not any(c.dep_ in ("mark", "nsubjpass", "auxpass") for c in tok.children)
+            )
+            or _as_clause(tok)
+            or _parenthetical(tok, inside)
+        )
+        inverted = _inverted_speaker(tok)
+        reversed_ = reversed_ or inverted is not None
+        subject = inverted if inverted is not None else subject_of(tok)
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
@@ -284,10 +303,42 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             continue
         if lemma in lex.CONTENT_VERBS and not _speakerlike(subject):
             continue
-        depth = _depth(tok, root)
+        # "The rate, he wrote, suggests that...": a thing that suggests or shows is no speaker
+        # when someone else in the sentence reports.
+        inanimate = lemma in lex.HEDGE_VERBS | lex.CONTENT_VERBS and not _speakerlike(subject)
+        depth = _depth(tok, root) + (20 if inanimate else 0)
         if depth < best_depth:
             best, best_depth = tok, depth
     return best
+
+
+def _parenthetical(verb: Any, inside: set[int] | None) -> bool:
+    """ "The rate, he wrote, suggests that...": a reporting clause set inside what it reports."""
+    if not (
+        verb.dep_ == "parataxis"
+        and verb.i < verb.head.i
+        and (inside is None or verb.head.i in inside)
+        and any(c.dep_ == "nsubj" for c in verb.children)
+    ):
+        return False
+    doc = verb.doc
+    words = [t.i for t in verb.subtree if not t.is_punct]
+    lo, hi = min(words), max(words)
+    return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text == "," and doc[hi + 1].text == ","
+
+
+def _inverted_speaker(verb: Any) -> Any:
+    """ "..., reported the Daily Planet": the speaker after a verb that closes the sentence."""
+    if verb.i == 0 or verb.doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
+        return None
+    if any(c.dep_ in _SUBJ and c.i < verb.i for c in verb.children):
+        return None
+    after = [c for c in verb.children if c.dep_ in ("nsubj", "dobj", "attr") and c.i > verb.i]
+    if not after or not _speakerlike(after[0]) or after[0].pos_ == "PRON":
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
+        return None  # "..., told the court that ...": a new clause, not an inversion
+    return after[0]
 
 
 def _is_participle(tok: Any) -> bool:
@@ -394,7 +445,11 @@ def _content_of(verb: Any, root: Any) -> Any:
     for child in verb.children:
         if child.dep_ in ("ccomp", "xcomp"):
             return child
-    if (verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i) or _as_clause(verb):
+    if (
+        (verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i)
+        or _as_clause(verb)
+        or _parenthetical(verb, None)
+    ):
         return verb.head
     return root
 

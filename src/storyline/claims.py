@@ -174,6 +174,9 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
         ):
             prev = next(f for f in reversed(recent) if f.speaker == people[0])
             _copy_from(found, prev, verb=found.verb)
+        elif names and names[-1].kind is SpeakerKind.PERSON and _only_named_since(unit, history):
+            # Several people spoke earlier, but the last one is the only person named since.
+            _copy_from(found, names[-1], verb=found.verb)
         elif (
             not people
             and len(set(named)) == 1
@@ -314,6 +317,27 @@ def _people_named(unit: Unit, history: list[tuple[Unit, Found]]) -> list[str]:
         for e in doc.ents
         if e.label_ == "PERSON" and lo <= e.start_char < unit.end and len(e.text) > 1
     ]
+
+
+def _only_named_since(unit: Unit, history: list[tuple[Unit, Found]]) -> bool:
+    """Whether the last person to speak is the only person named from then to this unit."""
+    last = next(
+        (
+            (u, f)
+            for u, f in reversed(history[-_CARRY_WINDOW:])
+            if f.speaker and not f.pronoun and f.kind is SpeakerKind.PERSON
+        ),
+        None,
+    )
+    if last is None or not unit.tokens:
+        return False
+    since, speaker = last[0].start, last[1].speaker or ""
+    forms = {speaker} | _surnames(speaker)
+    return all(
+        e.text in forms or e.text in speaker
+        for e in unit.tokens[0].doc.ents
+        if e.label_ == "PERSON" and since <= e.start_char < unit.end and len(e.text) > 1
+    )
 
 
 def _surnames(name: str) -> set[str]:

@@ -455,6 +455,10 @@ class OutletTable:
         name = self.lookup(re.sub(r"(?:'s|’s|')$", "", span.text.strip()).strip())
         if name:
             return name
+        # "told People", "according to People": a capitalised "People" inside a sentence is
+        # the magazine (a common word, so it cannot be in the list as it is).
+        if span.text == "People" and not head.is_sent_start:
+            return self.lookup("People magazine")
         for ent in doc.ents:
             if ent.start <= head.i < ent.end:
                 name = self.lookup(ent.text)

@@ -369,6 +369,8 @@ def test_people_magazine_as_addressee_but_not_people_in_general(nlp: Any) -> Non
     assert c.attribution.cited_outlets == ("People magazine",)
     c = one(nlp, "People said the concert was far too loud.")
     assert c.attribution.cited_outlets == ()
+    c = one(nlp, '"People think the concert was far too loud," he said.')
+    assert c.attribution.cited_outlets == ()
 
 
 def test_pronoun_resolved_to_the_last_speaker_when_no_one_else_is_named_since(
@@ -388,6 +390,21 @@ def test_pronoun_resolved_to_the_last_speaker_when_no_one_else_is_named_since(
         "He told reporters that repairs would take a year.",
     )
     assert find(claims, "He told").attribution.speaker == "He"
+
+
+def test_outlet_closing_the_sentence_whatever_the_parse(nlp: Any) -> None:
+    c = one(nlp, "The driver left the car in a ditch and walked home, the metro.co.uk reports.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("Metro.co.uk",)
+
+
+def test_subject_hung_on_a_participle_before_the_verb(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "But the lawyer acting for the driver, who has been charged, said that the tests "
+        "showed no alcohol.",
+    )
+    assert c.attribution.speaker == "the lawyer"
 
 
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:

@@ -27,6 +27,7 @@ _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis"
 # Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
 _GROUPS = ("some", "many", "others", "several", "few", "those", "most", "both", "all")
 _REFUSE = ("decline", "refuse")
+_SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
 
@@ -109,11 +110,25 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _statement_by(unit, found, inside, outlets)
     _citing(unit, found, inside, outlets)
     _relays(unit, found, inside, outlets)
+    if not found.speaker and not found.outlets:
+        _trailing_report(unit, found, outlets)
     if found.content is None:
         found.content = root
     if not found.speaker and not found.outlets:
         found.verb = None  # "it was noted that": no one to attribute the verb to
     return found
+
+
+def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:
+    """ "..., the metro.co.uk reports.": a listed outlet ending the sentence, whatever the parse."""
+    m = lex.TRAILING_REPORT.search(unit.text)
+    name = outlets.lookup(m.group("name")) if m else None
+    if m is None or name is None:
+        return
+    found.speaker, found.kind = m.group("name"), SpeakerKind.MEDIA
+    found.start, found.end = unit.start + m.start("name"), unit.start + m.end("name")
+    found.outlets.append(name)
+    found.verb = m.group(0).split()[-1].strip(".!\"'”’").lower()
 
 
 def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
@@ -180,6 +195,17 @@ def _speaker_of_verb(
         found.content = verb.head if verb.head.i != verb.i else root
     else:
         subject = subject_of(verb, inside)
+    if subject is None:  # "The lawyer acting for him, who ..., said": the parser hung it there
+        subject = next(
+            (
+                g
+                for c in verb.children
+                if c.dep_ == "advcl" and c.i < verb.i and c.tag_ in ("VBG", "VBN")
+                for g in c.children
+                if g.dep_ == "nsubj" and g.i < c.i and g.pos_ in ("NOUN", "PROPN")
+            ),
+            None,
+        )
     if subject is not None and subject.i not in inside:
         # The splitter glued a heading to this line and the parser took the heading as
         # subject: the part of that subject inside this line is the real one.
@@ -259,6 +285,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
                 and tok.head.i in inside
                 and tok.i > tok.head.i
                 and not any(c.dep_ in ("mark", "nsubjpass", "auxpass") for c in tok.children)
+                and _set_off(tok)
             )
             or _as_clause(tok)
             or _parenthetical(tok, inside)
@@ -310,6 +337,14 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if depth < best_depth:
             best, best_depth = tok, depth
     return best
+
+
+def _set_off(verb: Any) -> bool:
+    """ "..., officials said", "“...” she said": the reporting clause is marked off by
+    punctuation from what it reports (not "police who claim he pointed a gun")."""
+    subject = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
+    before = subject.left_edge.i - 1 if subject is not None else verb.i - 1
+    return before >= 0 and verb.doc[before].text in _SET_OFF
 
 
 def _parenthetical(verb: Any, inside: set[int] | None) -> bool:

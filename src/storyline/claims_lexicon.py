@@ -50,6 +50,7 @@ __all__ = [
     "SPOKEN_IN",
     "STRONG_SPEECH",
     "TERMINAL",
+    "TRAILING_REPORT",
     "blurb_lines",
     "furniture_spans",
     "is_furniture_line",
@@ -222,6 +223,10 @@ BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # Self-descriptions of an outlet ("X is dedicated to publishing insightful analyses...").
+# "..., the metro.co.uk reports." where the parser took "reports" for a noun.
+TRAILING_REPORT = re.compile(
+    r",\s+(?:the\s+)?(?P<name>[^,;:]{2,60}?)\s+(?:reports|reported|says|said)\W*$", re.IGNORECASE
+)
 BLURB = re.compile(
     r"\b(?:is|are) (?:dedicated|committed|devoted) to (?:publishing|providing|bringing|"
     r"delivering|informing|covering)|\baims? to (?:contribute|provide|inform|bring|deliver)|"
@@ -455,9 +460,9 @@ class OutletTable:
         name = self.lookup(re.sub(r"(?:'s|’s|')$", "", span.text.strip()).strip())
         if name:
             return name
-        # "told People", "according to People": a capitalised "People" inside a sentence is
+        # "told People", "according to People": a capitalised "People" as an addressee is
         # the magazine (a common word, so it cannot be in the list as it is).
-        if span.text == "People" and not head.is_sent_start:
+        if span.text == "People" and head.dep_ in ("dobj", "dative", "pobj"):
             return self.lookup("People magazine")
         for ent in doc.ents:
             if ent.start <= head.i < ent.end:
@@ -512,8 +517,13 @@ class OutletTable:
         name = name.strip()
         if name.lower().startswith("the "):
             bare = name[4:]
-            return self.canonical.get(name) or self.canonical.get(bare)
-        return self.canonical.get(name) or self.canonical.get("The " + name)
+            found = self.canonical.get(name) or self.canonical.get(bare)
+        else:
+            found = self.canonical.get(name) or self.canonical.get("The " + name)
+            bare = name
+        if found is None and "." in bare:  # web addresses are written in any case
+            found = next((c for n, c in self.canonical.items() if n.lower() == bare.lower()), None)
+        return found
 
 
 @lru_cache(maxsize=4)

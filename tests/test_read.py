@@ -250,3 +250,41 @@ def test_cli_bad_inputs_are_one_line_errors(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("STORYLINE_ALIAS_FILE", str(tmp_path / "missing.yaml"))
     result = runner.invoke(app, ["read", "--db", url, "--no-embeddings"])
     assert result.exit_code == 1 and "missing.yaml: cannot read alias file" in result.output
+
+
+def test_large_batch_is_read_by_two_processes_with_the_same_result(tmp_path: Path, reader):
+    import os
+    from dataclasses import replace
+
+    import storyline.read as read_mod
+    from storyline.store import open_store
+
+    texts = [
+        "Vladimir Putin met officials in Moscow on Friday, the Kremlin said.",
+        "The World Health Organization (WHO) warned of a new wave, officials said.",
+        "Angela Merkel told reporters in Berlin that talks would continue.",
+        "Le président a parlé.",
+    ]
+    arts = [Article.create(t, language="fr" if t.startswith("Le") else None) for t in texts]
+    alone = {r.article.id: r for r in read_articles(arts, reader)}
+    two = read_mod._for_batch(reader, len(arts) + read_mod.PARALLEL_FROM)
+    if len(os.sched_getaffinity(0)) >= 2:
+        assert two.n_process == 2 and reader.n_process == 1
+    assert read_mod._for_batch(reader, 1).n_process == 1
+    read_mod.PARALLEL_FROM, saved = 1, read_mod.PARALLEL_FROM
+    try:
+        with open_store(f"sqlite:///{tmp_path / 's.db'}") as store:
+            for art in arts:
+                store.add_article(art)
+            assert read_store(store, reader)[0] == len(arts)
+            for art in arts:
+                got = store.get_reading(art.id)
+                want = alone[art.id]
+                # read_store also resolves entities: compare the claims without their ids.
+                assert got.sentences == want.sentences
+                assert [replace(c, entity_ids=()) for c in got.claims] == list(want.claims)
+                assert [(m.start, m.end, m.label) for m in got.mentions] == [
+                    (m.start, m.end, m.label) for m in want.mentions
+                ]
+    finally:
+        read_mod.PARALLEL_FROM = saved

@@ -66,10 +66,11 @@ def test_entities_upsert_and_delete_leave_the_others(store) -> None:
     b = Entity(id="e2", name="Beta", type="ORG", article_ids=("x",))
     store.put_entities([a, b])
     grown = Entity(id="e1", name="Alpha", type="ORG", aliases=("A",), article_ids=("x", "y"))
-    c = Entity(id="e3", name="Gamma", type="PERSON")
+    c = Entity(id="e3", name="Gamma", type="PERSON", part_of="e1")
     store.upsert_entities([grown, c])
     assert store.count_entities() == 3
     assert {e.id: e for e in store.list_entities()} == {"e1": grown, "e2": b, "e3": c}
+    assert store.entity_parts() == {"e3": "e1"}
     store.delete_entities(["e2", "missing"])
     assert [e.id for e in store.list_entities()] == ["e1", "e3"]  # most articles first
 

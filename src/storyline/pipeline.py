@@ -227,6 +227,9 @@ def update_story(
 
 def _part_of(store: Any) -> dict[str, str]:
     try:
+        parts = getattr(store, "entity_parts", None)
+        if parts is not None:
+            return dict(parts())
         return {e.id: e.part_of for e in store.list_entities() if e.part_of}
     except Exception:  # noqa: BLE001 - no entity table yet: no metonyms
         return {}

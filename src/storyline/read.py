@@ -580,6 +580,21 @@ def _place_descriptions(text: str, names: list[Mention]) -> list[Mention]:
 # --------------------------------------------------------------------------- store
 
 
+# Below this many articles a second spaCy process costs more to start (a model load, ~3 s)
+# than it saves.
+PARALLEL_FROM = 64
+
+
+def _for_batch(reader: Reader, n: int) -> Reader:
+    """The reader with two worker processes for a large batch on a machine with two cores."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if reader.n_process == 1 and n >= PARALLEL_FROM and (cores or 1) >= 2:
+        return replace(reader, n_process=2)
+    return reader
+
+
 def read_store(
     store: Store,
     reader: Reader,
@@ -604,6 +619,7 @@ def read_store(
 
     ids = store.unread_article_ids(limit=limit)
     incremental = bool(ids) and store.count_entities() > 0
+    reader = _for_batch(reader, len(ids))
     count = 0
     fresh: list[ReadArticle] = []
     for i in range(0, len(ids), batch_size):

@@ -535,6 +535,13 @@ class Store:
         for i in range(0, len(ids), 500):
             conn.execute(delete(entities).where(entities.c.id.in_(ids[i : i + 500])))
 
+    def entity_parts(self) -> dict[str, str]:
+        """{entity id: part_of} of the metonyms, without decoding every entity."""
+        stmt = select(entities.c.data).where(entities.c.data.like('%"part_of":"%'))
+        with self.engine.connect() as conn:
+            found = [json.loads(r[0]) for r in conn.execute(stmt)]
+        return {d["id"]: d["part_of"] for d in found if d.get("part_of")}
+
     def count_entities(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(entities)).scalar() or 0)

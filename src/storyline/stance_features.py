@@ -40,6 +40,10 @@ MAX_SENTENCES = 40
 # Sentences are cut to this many characters before embedding (the model truncates anyway).
 MAX_SENTENCE_CHARS = 600
 TOP_K = 3
+# Lines with fewer words are headings, captions or fragments ("The Pantsir system"): they repeat
+# the topic words without saying anything about them, so they are neither evidence nor allowed
+# to dominate the best-sentence features (unless the article has nothing longer).
+MIN_SENTENCE_WORDS = 4
 
 # --------------------------------------------------------------------------- sentences
 
@@ -139,7 +143,19 @@ CONFIRM = _lex(
     "confirmed confirms confirm confirming official officially announced announces revealed "
     "shows showed proves proved proof indeed verified evidence footage video photos"
 )
-_LEXICONS = (REFUTE, NEGATION, HEDGE, REPORT, CONFIRM)
+# Verbs of denial: a claim that says "X denied Y" and a sentence that says "X declined / rejected
+# Y" agree, so these are compared between claim and sentence rather than only counted.
+DENY = _lex(
+    "deny denies denied denying denial declined declines decline declining reject rejects "
+    "rejected rejecting refuse refuses refused refusing dismiss dismisses dismissed refute "
+    "refutes refuted dispute disputes disputed contradict contradicts contradicted"
+)
+# Words that make a sentence assert an event (future or done) rather than talk about it.
+ASSERT = _lex(
+    "will shall has have had is are was were did does must going plans plan planned set begun "
+    "began started completed delivered"
+)
+_LEXICONS = (REFUTE, NEGATION, HEDGE, REPORT, CONFIRM, DENY, ASSERT)
 
 
 def _stem(word: str) -> str:
@@ -284,11 +300,20 @@ class ClaimEncoding:
     grams: set[str]
 
 
+def _content_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans without the fragments of fewer than :data:`MIN_SENTENCE_WORDS` words."""
+    spans = split_sentences(text)
+    long = [
+        (s, e) for s, e in spans if len(_TOKEN.findall(text[s:e].lower())) >= MIN_SENTENCE_WORDS
+    ]
+    return long or spans
+
+
 def encode_articles(texts: Sequence[str], tfidf: Tfidf, embed: Any) -> list[ArticleEncoding]:
     """Encode articles; ``embed(list[str]) -> (n, dim) unit vectors`` is called once, batched."""
     import numpy as np
 
-    all_spans = [split_sentences(t)[:MAX_SENTENCES] for t in texts]
+    all_spans = [_content_spans(t)[:MAX_SENTENCES] for t in texts]
     flat = [t[s:e][:MAX_SENTENCE_CHARS] for t, spans in zip(texts, all_spans, strict=True)
             for s, e in spans]  # fmt: skip
     vecs = embed(flat) if flat else np.zeros((0, 384), dtype=np.float32)
@@ -371,8 +396,18 @@ FEATURE_NAMES: tuple[str, ...] = (
     "lead_refute", "lead_neg", "lead_hedge", "lead_report", "lead_confirm",
     "best_refute", "best_neg", "neg_mismatch", "refute_mismatch",
     "claim_len", "body_sents", "body_len",
+    # On the sentences that match the claim best: are they hedged / reported, or asserted, and
+    # do claim and sentence share a denial (polarity agreement) or differ in it?
+    "best_hedge", "best_report", "best_confirm", "best_deny", "best_assert", "best_quote",
+    "claim_deny", "claim_assert", "top_deny", "top_assert", "body_deny",
+    "deny_both_best", "deny_both_top", "deny_mismatch", "neg_both_best",
+    "top_cued_frac", "best_plain", "best_sim", "best_tf", "sim_gap", "best_len",
+    "sim_cued_max", "sim_plain_max", "sim_refute_max", "tf_cued_max", "tf_plain_max",
+    "tf_refute_max", "cov_cued_max", "cov_plain_max", "speech_both_best", "speech_claim_only",
 )  # fmt: skip
 N_BASE = len(FEATURE_NAMES)
+# The counts of the first five lexicons keep their old feature columns; the others come last.
+_OLD = 5
 
 
 def pair_features(
@@ -407,6 +442,16 @@ def pair_features(
     top_lex = art.sent_lex[top].sum(axis=0)
     lead_lex = art.sent_lex[:2].sum(axis=0)
     best_lex = art.sent_lex[best]
+    lex = art.sent_lex
+    cued = (lex[:, 2] + lex[:, 3]) > 0
+    refuting = (lex[:, 0] + lex[:, 5]) > 0
+    plain = ~cued & ~refuting & (lex[:, 1] == 0)
+    cov_sent = np.array([len(cov & t) / ncov for t in art.sent_tokens], dtype=np.float32)
+    claim_deny = claim.lex[5] > 0
+    # A claim about what someone said (denied, reported, confirmed) is matched by a sentence
+    # that attributes the same kind of statement: there the report words are not hedging.
+    claim_speech = claim.lex[3] + claim.lex[4] + claim.lex[5] > 0
+    best_speech = best_lex[3] + best_lex[4] + best_lex[5] > 0
     claim_neg = claim.lex[1] > 0
     claim_ref = claim.lex[0] > 0
     grams_best = _char_grams(best_text)
@@ -432,18 +477,50 @@ def pair_features(
         len(cov & best_tokens) / (len(cov | best_tokens) or 1),
         len(claim.bigrams & art.body_bigrams) / max(1, len(claim.bigrams)),
         len(claim.grams & grams_best) / union,
-        *claim.lex.tolist(),
+        *claim.lex[:_OLD].tolist(),
         float(claim.question),
-        *art.body_lex.tolist(),
-        *top_lex.tolist(),
-        *lead_lex.tolist(),
+        *art.body_lex[:_OLD].tolist(),
+        *top_lex[:_OLD].tolist(),
+        *lead_lex[:_OLD].tolist(),
         best_lex[0],
         best_lex[1],
         float(claim_neg != (best_lex[1] > 0)),
-        float(claim_ref != (top_lex[0] > 0)),
+        # Denial verbs count as refuting words on both sides ("denied" vs "declined").
+        float((claim_ref or claim_deny) != (top_lex[0] + top_lex[5] > 0)),
         math.log1p(len(claim.tokens)),
         math.log1p(n),
         math.log1p(art.n_tokens),
+        best_lex[2],
+        best_lex[3],
+        best_lex[4],
+        best_lex[5],
+        best_lex[6],
+        float(best_text.count('"') + best_text.count("“") + best_text.count("”")),
+        claim.lex[5],
+        claim.lex[6],
+        top_lex[5],
+        top_lex[6],
+        art.body_lex[5],
+        float(claim_deny and best_lex[5] > 0),
+        float(claim_deny and top_lex[5] > 0),
+        float(claim_deny != (top_lex[5] > 0)),
+        float(claim_neg and best_lex[1] > 0),
+        float(cued[top].mean()),
+        float(plain[best]),
+        sims[best],
+        tfs[best],
+        sorted_sims[0] - (sorted_sims[1] if n > 1 else 0.0),
+        math.log1p(len(best_text.split())),
+        _masked_max(sims, cued),
+        _masked_max(sims, plain),
+        _masked_max(sims, refuting),
+        _masked_max(tfs, cued),
+        _masked_max(tfs, plain),
+        _masked_max(tfs, refuting),
+        _masked_max(cov_sent, cued),
+        _masked_max(cov_sent, plain),
+        float(claim_speech and best_speech),
+        float(claim_speech and not best_speech),
     ]
     f[:N_BASE] = values
     if with_vectors:
@@ -453,8 +530,17 @@ def pair_features(
     return f, [int(i) for i in order], score[order]
 
 
+def _masked_max(values: np.ndarray, mask: np.ndarray) -> float:
+    return float(values[mask].max()) if mask.any() else -1.0
+
+
 def cached(embed: Any, cache_dir: str | None) -> Any:
-    """``embed`` with a disk cache of whole calls (keyed by the texts), for re-training runs."""
+    """``embed`` with a disk cache keyed by each text, for re-training runs.
+
+    Per text rather than per call, so a change in sentence splitting or filtering re-embeds
+    only the sentences that are new. The store is ``cache_dir/emb-store.npz`` (digests and
+    vectors); it grows by appending and is rewritten after each call that embedded something.
+    """
     if not cache_dir:
         return embed
     import hashlib
@@ -462,14 +548,42 @@ def cached(embed: Any, cache_dir: str | None) -> Any:
 
     import numpy as np
 
+    path = Path(cache_dir) / "emb-store.npz"
+    index: dict[bytes, int] = {}
+    chunks: list[np.ndarray] = []
+    if path.is_file():
+        with np.load(path) as z:
+            keys, vecs = z["keys"], z["vecs"]
+        # Raw digest bytes as a (n, 20) uint8 array: a bytes dtype would drop trailing NULs.
+        index = {k.tobytes(): i for i, k in enumerate(keys)}
+        if len(index) != len(vecs):
+            index, vecs = {}, np.zeros((0, 384), dtype=np.float32)  # inconsistent: start over
+        chunks.append(vecs)
+
+    def key(text: str) -> bytes:
+        return hashlib.sha1(text.encode("utf-8")).digest()
+
     def run(texts: list[str]) -> np.ndarray:
-        digest = hashlib.sha256("\x1f".join(texts).encode("utf-8")).hexdigest()[:24]
-        path = Path(cache_dir) / f"emb-{digest}.npy"
-        if path.is_file():
-            return np.load(path)
-        vecs = embed(texts)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(path, vecs)
-        return vecs
+        ks = [key(t) for t in texts]
+        missing = list(dict.fromkeys(k for k in ks if k not in index))
+        if missing:
+            first = {k: t for k, t in zip(ks, texts, strict=True)}
+            new = np.asarray(embed([first[k] for k in missing]), dtype=np.float32)
+            base = sum(len(c) for c in chunks)
+            for j, k in enumerate(missing):
+                index[k] = base + j
+            chunks.append(new)
+            allv = np.vstack(chunks)
+            chunks[:] = [allv]
+            order = sorted(index, key=index.__getitem__)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(".tmp.npz")
+            raw = np.frombuffer(b"".join(order), dtype=np.uint8).reshape(len(order), 20)
+            np.savez(tmp, keys=raw, vecs=allv[[index[k] for k in order]])
+            tmp.replace(path)
+        allv = chunks[0] if len(chunks) == 1 else np.vstack(chunks)
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        return allv[[index[k] for k in ks]]
 
     return run

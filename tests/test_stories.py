@@ -61,9 +61,26 @@ def _articles(texts: list[str], **kw: object) -> list[Article]:
 
 def test_key_terms_keep_names_and_numbers_not_function_words() -> None:
     terms = key_terms("The Mayor of Bern said on July 7, 2012 that 26,000 fans came. He left.")
-    assert {"mayor", "bern", "july", "#7", "#2012", "#26000"} <= set(terms)
+    assert {"mayor", "bern", "july", "#2012", "#26000", "%2012-07"} <= set(terms)
     assert "the" not in terms and "he" not in terms
+    # Single digits recur in every story of a kind ("round 7"): not a key term.
+    assert "#7" not in terms
     assert key_terms("") == {}
+
+
+def test_key_terms_multiword_names_and_capitalised_common_words() -> None:
+    text = (
+        "Microsoft Releases Critical Patch\nThe Red Sox offered Mark Teixeira a contract. "
+        "Police said the patch is critical. On 9 Sep 2013 the Red Sox met again."
+    )
+    terms = key_terms(text)
+    assert {"red_sox", "mark_teixeira", "red", "sox", "microsoft"} <= set(terms)
+    assert terms["red_sox"] == 2
+    # Written in lower case elsewhere in the text: a title-case word, not a name.
+    assert "patch" not in terms and "critical" not in terms and "releases" in terms
+    assert "%2013-09" in terms
+    # A name run ends at a number and at a sentence end.
+    assert "microsoft_releases" in terms and "releases_critical" not in terms
 
 
 def test_parse_date_handles_dates_datetimes_and_junk() -> None:
@@ -234,6 +251,7 @@ def test_cluster_store_persists_and_places_new_articles_incrementally(store_url:
     from storyline.embed import model_name
     from storyline.store import open_store
     from storyline.stories import cluster_store
+    from storyline.story_store import TERMS_KEY
 
     opts = Options(db=store_url)
     with open_store(store_url) as store:
@@ -247,6 +265,9 @@ def test_cluster_store_persists_and_places_new_articles_incrementally(store_url:
         fight = store.story_of(first[0].id)
         assert fight == store.story_of(first[1].id) != store.story_of(other[0].id)
         assert set(store.get_embeddings(model_name(opts), [first[0].id]))  # cached
+        # Key terms are kept too, so a new process rebuilds the index without reading texts.
+        (raw,) = store.get_embeddings(TERMS_KEY, [first[0].id]).values()
+        assert "klitschko" in raw.decode("utf-8").split("\x1f")
         # Nothing new: nothing rewritten.
         assert cluster_store(store, opts) == []
         # A later article of the fight joins the stored story; its id does not change.
@@ -257,7 +278,7 @@ def test_cluster_store_persists_and_places_new_articles_incrementally(store_url:
         assert changed.outlets == ("bbc.example", "espn.example")
         assert [s.id for s in store.list_stories(outlet="espn")] == [fight]
     # A fresh process (no cached index) reloads the stories from the store.
-    import storyline.stories as stories_module
+    import storyline.story_store as stories_module
 
     stories_module._INDEX_CACHE.clear()
     with open_store(store_url) as store:

@@ -21,16 +21,15 @@ splits it when they no longer hold together.
 
 from __future__ import annotations
 
-import dataclasses
 import math
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from storyline.model import Article, ReadArticle, Story, content_id
+from storyline.model import Article, Story, content_id
+from storyline.story_terms import embedding_text, key_terms, parse_date
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,7 +57,7 @@ class StoryParams:
     # (average linkage, score in [0, 1]); strict, because arrival order is arbitrary.
     join_threshold: float = 0.3
     # Score = term_weight * key-term cosine + (1 - term_weight) * embedding cosine.
-    term_weight: float = 0.97
+    term_weight: float = 0.985
     # Stories whose members resemble each other this much on average merge after a batch.
     merge_threshold: float = 0.16
     # Two stories that each hold this many articles do not merge when, with weights computed
@@ -93,58 +92,6 @@ class StoryParams:
     split_max_size: int = 500
     # Characters of each article given to the embedding model (its opening carries the event).
     embed_chars: int = 1200
-
-
-# --------------------------------------------------------------------------- features
-
-_CAPITALISED = re.compile(r"\b[A-Z][\w'’.-]*[\w]|\b[A-Z]\b")
-_POSSESSIVE = re.compile(r"['’]s$")
-_NUMBER = re.compile(r"\b\d[\d,.:]*\d\b|\b\d\b")
-# Capitalised function words say nothing about which event a text is about.
-_STOP_WORDS = (
-    "a an and the this that these those it its he she they we you i his her their our your "
-    "my me him them us in on at of for to from by with as but or if when while after before "
-    "there here then so not no yes all some any each every one two three also mr mrs ms dr "
-    "what who whom which where why how is are was were be been has have had do does did will "
-    "would can could may might must should said says according however meanwhile"
-)
-_STOP = frozenset(_STOP_WORDS.split(" "))
-
-
-def key_terms(text: str) -> Counter[str]:
-    """Capitalised words and numbers of ``text`` with their counts (lower-cased)."""
-    counts: Counter[str] = Counter()
-    for m in _CAPITALISED.finditer(text):
-        word = _POSSESSIVE.sub("", m.group(0)).strip(".'’-").lower()
-        if len(word) > 1 and word not in _STOP:
-            counts[word] += 1
-    for m in _NUMBER.finditer(text):
-        counts["#" + m.group(0).replace(",", "").rstrip(".")] += 1
-    return counts
-
-
-def embedding_text(article: Article, limit: int = 1200) -> str:
-    """The text embedded for an article: its title and opening."""
-    body = " ".join(article.text.split())[:limit]
-    if article.title and not body.startswith(article.title):
-        return f"{article.title}. {body}"
-    return body
-
-
-def parse_date(value: str | None) -> float | None:
-    """Days since the epoch for an ISO date or datetime string; None when unknown or bad."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            dt = datetime.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp() / 86400.0
 
 
 # --------------------------------------------------------------------------- index
@@ -241,15 +188,23 @@ class StoryIndex:
         text = article.text if not article.title else f"{article.title}\n{article.text}"
         return frozenset(key_terms(text)) | {"@" + t for t in extra_terms}
 
-    def prime(self, articles: Iterable[Article]) -> None:
+    def terms_of(self, article: Article, extra_terms: Iterable[str] = ()) -> frozenset[str]:
+        """The key terms an article is compared by (``extra_terms``: resolved entity ids)."""
+        return self._terms_of(article, extra_terms)
+
+    def prime(
+        self, articles: Iterable[Article], terms: dict[str, frozenset[str]] | None = None
+    ) -> None:
         """Count the key terms of a batch before adding it, so early articles of the batch are
-        weighted with the batch's document frequencies rather than a near-empty count."""
+        weighted with the batch's document frequencies rather than a near-empty count.
+        ``terms`` gives articles' terms already known (as :meth:`terms_of` made them)."""
         for a in articles:
             if a.id in self._story_of or a.id in self._primed:
                 continue
             self._primed.add(a.id)
             self._docs += 1
-            self._df.update(self._terms_of(a))
+            known = terms.get(a.id) if terms else None
+            self._df.update(known if known is not None else self._terms_of(a))
 
     def _idf(self, term: str) -> float:
         return math.log((1 + self._docs) / (1 + self._df.get(term, 0))) + 1.0
@@ -373,11 +328,13 @@ class StoryIndex:
         *,
         extra_terms: Iterable[str] = (),
         story_id: str | None = None,
+        terms: frozenset[str] | None = None,
     ) -> str:
         """Place ``article`` (with its unit embedding) and return its story id.
 
         ``extra_terms`` adds resolved entity ids; ``story_id`` places the article in a known
-        story without scoring (used to reload persisted stories).
+        story without scoring (used to reload persisted stories); ``terms`` are its key terms
+        when already known (from :meth:`terms_of`), so a reload need not read every text again.
         """
         import numpy as np
 
@@ -386,7 +343,8 @@ class StoryIndex:
         vector = np.asarray(vector, dtype=np.float32).reshape(-1)
         if vector.shape[0] != self.dim:
             raise ValueError(f"article {article.id}: embedding has {vector.shape[0]} dimensions")
-        terms = self._terms_of(article, extra_terms)
+        if terms is None:
+            terms = self._terms_of(article, extra_terms)
         if article.id in self._primed:
             self._primed.discard(article.id)
         else:
@@ -801,36 +759,6 @@ def finish_batch(index: StoryIndex) -> None:
 # --------------------------------------------------------------------------- store
 
 
-_TOKEN_KEY = "stories.index_token"
-_INDEX_CACHE: dict[tuple[str, str, StoryParams], tuple[StoryIndex, str]] = {}
-
-
-def _embed_missing(
-    store: Store, articles: Sequence[Article], options: Options | None, limit: int
-) -> dict[str, Any]:
-    """Unit embeddings for ``articles``: stored ones reused, missing ones computed and stored."""
-    from storyline.embed import embed_texts, from_bytes, model_name, to_bytes
-
-    key = model_name(options)
-    found = {
-        aid: from_bytes(b) for aid, b in store.get_embeddings(key, [a.id for a in articles]).items()
-    }
-    missing = [a for a in articles if a.id not in found]
-    if missing:
-        vectors = embed_texts([embedding_text(a, limit) for a in missing], options)
-        store.put_embeddings(
-            key, {a.id: to_bytes(v) for a, v in zip(missing, vectors, strict=True)}
-        )
-        found.update({a.id: v for a, v in zip(missing, vectors, strict=True)})
-    return found
-
-
-def _entity_ids(reading: ReadArticle | None) -> list[str]:
-    if reading is None:
-        return []
-    return sorted({m.entity_id for m in reading.mentions if m.entity_id})
-
-
 def cluster_store(
     store: Store,
     options: Options | None = None,
@@ -839,98 +767,8 @@ def cluster_store(
     quiet: bool = True,
     on_article: Callable[[Any], None] | None = None,
 ) -> list[Story]:
-    """Put every stored article that has no story yet into one; persist what changed.
+    """Put every stored article that has no story yet into one; persist what changed
+    (see :func:`storyline.story_store.cluster_store`)."""
+    from storyline.story_store import cluster_store as run
 
-    Existing stories are reloaded as they are (their members are not re-scored), new articles
-    are placed one by one through the ANN index, then the touched stories are refined, merged,
-    split where they hold two events, and given their syndication groups. Returns the stories
-    written (deleted ones are gone from the store).
-    """
-    import uuid
-
-    from storyline.embed import model_name
-    from storyline.progress import progress_callback
-    from storyline.syndication import syndication_groups
-
-    params = params or StoryParams()
-    batch = max(1, int(getattr(options, "batch_size", 64) or 64))
-    index: StoryIndex | None = None
-
-    def ensure_index(dim: int) -> StoryIndex:
-        nonlocal index
-        if index is None:
-            index = StoryIndex(params, dim)
-        return index
-
-    # The index of the last run in this process is reused while the store's stories are the
-    # ones it wrote (same token): a batch then costs what its new articles cost, not a reload
-    # of every story. Taken out while in use, so a failed run leaves no half-updated index.
-    cache_key = (store.url, model_name(options), params)
-    cached = _INDEX_CACHE.pop(cache_key, None)
-    token = store.get_meta(_TOKEN_KEY)
-    if (
-        cached is not None
-        and token is not None
-        and cached[1] == token
-        and len(cached[0].stories) == store.count_stories()
-    ):
-        index = cached[0]
-    else:
-        # Reload the stories there are (members placed without scoring).
-        for story in store.list_stories(limit=None):
-            arts = store.get_articles(story.article_ids)
-            if not arts:
-                store.delete_story(story.id)
-                continue
-            vecs = _embed_missing(store, arts, options, params.embed_chars)
-            idx = ensure_index(len(next(iter(vecs.values()))))
-            idx.prime(arts)
-            for a in arts:
-                terms = _entity_ids(store.get_reading(a.id))
-                idx.add(a, vecs[a.id], extra_terms=terms, story_id=story.id)
-        if index is not None:
-            index.take_changes()
-
-    order = {aid: n for n, aid in enumerate(store.unclustered_article_ids())}
-    new = sorted(store.get_articles(list(order)), key=lambda a: order[a.id])
-    if not new:
-        if index is not None and token is not None:
-            _INDEX_CACHE[cache_key] = (index, token)
-        return []
-    with progress_callback("Clustering", total=len(new), quiet=quiet) as advance:
-        for start in range(0, len(new), batch):
-            chunk = new[start : start + batch]
-            vecs = _embed_missing(store, chunk, options, params.embed_chars)
-            idx = ensure_index(len(next(iter(vecs.values()))))
-            idx.prime(chunk)
-            for a in chunk:
-                idx.add(a, vecs[a.id], extra_terms=_entity_ids(store.get_reading(a.id)))
-                advance(a)
-                if on_article:
-                    on_article(a)
-    assert index is not None
-    finish_batch(index)
-    changed, removed = index.take_changes()
-    for sid in sorted(removed):
-        store.delete_story(sid)
-    written = []
-    for sid in sorted(changed):
-        story = index.story(sid)
-        arts = [index.stories[sid].members[aid].article for aid in story.article_ids]
-        readings = [r for r in (store.get_reading(a.id) for a in arts) if r is not None]
-        groups = syndication_groups(arts, readings or None)
-        entities: Counter[str] = Counter()
-        for r in readings:
-            entities.update(_entity_ids(r))
-        story = dataclasses.replace(
-            story,
-            syndication_groups=tuple(g.article_ids for g in groups),
-            entity_ids=tuple(e for e, _ in entities.most_common()),
-        )
-        store.put_story(story)
-        written.append(story)
-    token = uuid.uuid4().hex
-    store.set_meta(_TOKEN_KEY, token)
-    _INDEX_CACHE.clear()  # one store's index at a time: bounded memory
-    _INDEX_CACHE[cache_key] = (index, token)
-    return written
+    return run(store, options, params=params, quiet=quiet, on_article=on_article)

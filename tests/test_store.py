@@ -67,7 +67,7 @@ def test_entities_upsert_and_delete_leave_the_others(store) -> None:
     store.put_entities([a, b])
     grown = Entity(id="e1", name="Alpha", type="ORG", aliases=("A",), article_ids=("x", "y"))
     c = Entity(id="e3", name="Gamma", type="PERSON", part_of="e1")
-    store.upsert_entities([grown, c])
+    store.put_entities([grown, c], only=True)
     assert store.count_entities() == 3
     assert {e.id: e for e in store.list_entities()} == {"e1": grown, "e2": b, "e3": c}
     assert store.entity_parts() == {"e3": "e1"}

@@ -212,5 +212,5 @@ def resolve_store_increment(
             if stored is not None:
                 store.put_reading(_rewrite(stored, inc.merged), reader=reader_name)
         store.delete_entities(list(inc.merged))
-    store.upsert_entities(inc.entities)
+    store.put_entities(inc.entities, only=True)
     return len(inc.entities)

@@ -509,31 +509,24 @@ class Store:
 
     # ------------------------------------------------------------------ entities and aliases
 
-    def put_entities(self, items: Iterable[Entity]) -> None:
-        """Replace the entity table (entities are recomputed across all articles)."""
+    def put_entities(self, items: Iterable[Entity], *, only: bool = False) -> None:
+        """Replace the entity table (a resolution across all articles), or with ``only``
+        insert or replace just these entities (an incremental one)."""
         rows = [_entity_row(e) for e in items]
         with self._lock, self.engine.begin() as conn:
-            conn.execute(delete(entities))
-            if rows:
-                conn.execute(insert(entities), rows)
-
-    def upsert_entities(self, items: Iterable[Entity]) -> None:
-        """Insert or replace these entities, leaving the others (incremental resolution)."""
-        rows = [_entity_row(e) for e in items]
-        with self._lock, self.engine.begin() as conn:
-            self._delete_entities(conn, [r["id"] for r in rows])
+            if not only:
+                conn.execute(delete(entities))
+            for i in range(0, len(rows), 500) if only else ():
+                ids = [r["id"] for r in rows[i : i + 500]]
+                conn.execute(delete(entities).where(entities.c.id.in_(ids)))
             if rows:
                 conn.execute(insert(entities), rows)
 
     def delete_entities(self, ids: Iterable[str]) -> None:
         wanted = list(ids)
         with self._lock, self.engine.begin() as conn:
-            self._delete_entities(conn, wanted)
-
-    @staticmethod
-    def _delete_entities(conn: Connection, ids: Sequence[str]) -> None:
-        for i in range(0, len(ids), 500):
-            conn.execute(delete(entities).where(entities.c.id.in_(ids[i : i + 500])))
+            for i in range(0, len(wanted), 500):
+                conn.execute(delete(entities).where(entities.c.id.in_(wanted[i : i + 500])))
 
     def entity_parts(self) -> dict[str, str]:
         """{entity id: part_of} of the metonyms, without decoding every entity."""

@@ -24,6 +24,11 @@ Rules, in the order they merge (a union-find over normalised names):
 
 ``Entity.part_of`` comes from the alias table: a metonym or body that speaks for another entity
 ("the Kremlin" -> Russia, "Downing Street" -> United Kingdom).
+
+Names, patterns and the alias table live in :mod:`storyline.names`. :func:`resolve_store`
+resolves every reading of a store; once a store has entities, new readings are resolved
+against them instead (:mod:`storyline.entity_increment`), at a cost that does not grow with
+the store.
 """
 
 from __future__ import annotations

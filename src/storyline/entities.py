@@ -223,7 +223,7 @@ def _merge(
 
     _surname_rule(uf, nodes, plain)
     _acronym_rule(uf, nodes, plain, aliases)
-    _spelling_rule(uf, nodes, plain)
+    _spelling_rule(uf, nodes, plain, fresh)
     if embedder is not None:
         _embedding_rule(uf, nodes, plain, aliases, embedder, fresh=fresh)
     return _description_rule(uf, nodes, g.article_nodes, g.places, embedder)
@@ -347,11 +347,17 @@ def _one_edit(a: str, b: str) -> bool:
     return a[i:] == b[i + 1 :]
 
 
-def _spelling_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[str]) -> None:
+def _spelling_rule(
+    uf: _UnionFind,
+    nodes: Mapping[Hashable, _Node],
+    plain: list[str],
+    fresh: AbstractSet[str] | None = None,
+) -> None:
     """One-word names of 7+ letters one edit apart with one label: "Hizbollah" / "Hezbollah".
 
     Short words and people are left alone ("Iran" / "Iraq", "Jon" / "Joh"), as are names
-    that differ in a digit ("F-16" / "F-18").
+    that differ in a digit ("F-16" / "F-18"). With ``fresh``, only pairs with a fresh name
+    are compared.
     """
     blocks: dict[str, list[str]] = defaultdict(list)
     for k in plain:
@@ -364,10 +370,12 @@ def _spelling_rule(uf: _UnionFind, nodes: Mapping[Hashable, _Node], plain: list[
             continue
         for i, a in enumerate(block):
             for b in block[i + 1 :]:
+                if fresh is not None and a not in fresh and b not in fresh:
+                    continue
                 if (
-                    _label(nodes, a) == _label(nodes, b)
+                    _one_edit(a, b)
+                    and _label(nodes, a) == _label(nodes, b)
                     and re.sub(r"\D", "", a) == re.sub(r"\D", "", b)
-                    and _one_edit(a, b)
                 ):
                     uf.union(a, b)
 

@@ -407,6 +407,38 @@ def test_subject_hung_on_a_participle_before_the_verb(nlp: Any) -> None:
     assert c.attribution.speaker == "the lawyer"
 
 
+def test_quotation_after_an_unresolved_he_goes_to_the_person_named_before(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Ana Ruiz said that the school would close.\n"
+        "In May, Tomas Berg recorded an interview about the flood.\n"
+        "“You do not want to be known as the man who lost the bridge,” he said.\n"
+        "“I believe that the town will rebuild it.”\n"
+        "The interview was broadcast on Tuesday.",
+    )
+    assert find(claims, "he said").attribution.speaker == "he"  # two people: left as written
+    assert find(claims, "I believe").attribution.speaker == "Tomas Berg"
+    assert find(claims, "broadcast on Tuesday").attribution.speaker is None
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('"It all comes down to this," Ms Ruiz continued.', "Ms Ruiz"),
+        ('"Book early if you want a seat," the website advises.', "the website"),
+        ('"I would be careful with this offer," reads one of the top comments.', "one"),
+    ],
+)
+def test_more_reporting_frames_after_a_quotation(nlp: Any, text: str, speaker: str) -> None:
+    a = one(nlp, text).attribution
+    assert a.speaker is not None and a.speaker.startswith(speaker), a
+
+
+def test_continue_reports_only_after_a_quotation(nlp: Any) -> None:
+    c = one(nlp, "As the protests have continued, more people have called for a new vote.")
+    assert c.attribution.speaker is None
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

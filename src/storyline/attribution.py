@@ -62,6 +62,9 @@ class Found:
     verb_token: Any = None
     content: Any = None
     pronoun: str | None = None
+    # For an unresolved "he"/"she": the nearest person named before it, (name, start, end),
+    # a guess used only for the sentences of its quotation that name no one.
+    antecedent: tuple[str, int, int] | None = None
 
     def attribution(self) -> Attribution:
         return Attribution(
@@ -293,6 +296,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         inverted = _inverted_speaker(tok)
         reversed_ = reversed_ or inverted is not None
         subject = inverted if inverted is not None else subject_of(tok)
+        if lemma == "continue" and not _after_quote(tok, subject):
+            continue  # only '"...," she continued'; "the riots continued" reports nothing
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
@@ -328,7 +333,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         # "The data show that...", "Police found that...": content verbs need a speaker.
         if lemma in lex.CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
             continue
-        if lemma in lex.CONTENT_VERBS and not _speakerlike(subject):
+        if lemma in lex.CONTENT_VERBS and not _speakerlike(subject) and inverted is None:
             continue
         # "The rate, he wrote, suggests that...": a thing that suggests or shows is no speaker
         # when someone else in the sentence reports.
@@ -337,6 +342,13 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if depth < best_depth:
             best, best_depth = tok, depth
     return best
+
+
+def _after_quote(verb: Any, subject: Any) -> bool:
+    """Whether the reporting clause follows a closing quotation mark ('...," she said')."""
+    first = min(verb.i, subject.left_edge.i) if subject is not None else verb.i
+    marks = [t.text for t in verb.doc[max(0, first - 2) : first]]
+    return any(m in ("”", '"', "’", "'") for m in marks)
 
 
 def _set_off(verb: Any) -> bool:
@@ -369,7 +381,11 @@ def _inverted_speaker(verb: Any) -> Any:
     if any(c.dep_ in _SUBJ and c.i < verb.i for c in verb.children):
         return None
     after = [c for c in verb.children if c.dep_ in ("nsubj", "dobj", "attr") and c.i > verb.i]
-    if not after or not _speakerlike(after[0]) or after[0].pos_ == "PRON":
+    if not after or after[0].pos_ == "PRON":
+        return None
+    # After a closing quotation mark any noun phrase speaks ('"...," reads one comment').
+    quote_before = verb.doc[verb.i - 1].text in ("”", '"', "’", "'")
+    if not (_speakerlike(after[0]) or (quote_before and after[0].pos_ in ("NOUN", "NUM"))):
         return None
     if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
         return None  # "..., told the court that ...": a new clause, not an inversion

@@ -186,6 +186,8 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
             # added": while another "he" is pending, the one person named may not be him.
             found.speaker, (found.start, found.end) = named[0], _span_of_name(unit, named[0])
             found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
+        if found.pronoun is not None:
+            found.antecedent = _nearest_person(unit, found, history)
         return
     if found.pronoun in ("it", "they"):
         want = {
@@ -198,21 +200,27 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
         return
     unit_text = unit.text
     quoted = unit_text.startswith(lex.QUOTE_OPEN)
+    if not history:
+        return
+    # A quotation with no speaker right after an attributed claim goes on quoting that speaker
+    # ('"...," he said.' and the next paragraph opens a quotation: his, if we can name him).
+    last_found = history[-1][1]
+    speaking = bool(recent and last_found is recent[-1]) or last_found.antecedent is not None
     if (
         found.pronoun in ("i", "we")
         and quoted
-        and recent
-        and history[-1][1] is recent[-1]
+        and speaking
         and any(q in history[-1][0].text for q in ("“", '"', "‘", "'"))
     ):
         # 'I saw it from the door.' right after a quoted speaker: the quotation goes on.
-        _copy_from(found, recent[-1], verb=recent[-1].verb)
+        _copy_from(found, last_found, verb=last_found.verb)
         return
-    if found.speaker or found.outlets or found.verb or not recent or not history:
+    if found.speaker or found.outlets or found.verb:
         return
-    # A quotation with no speaker right after an attributed claim goes on quoting that speaker.
-    if quoted and history[-1][1] is recent[-1]:
-        _copy_from(found, recent[-1])
+    if quoted and speaking:
+        _copy_from(found, last_found)
+        return
+    if not recent:
         return
     # A statement about the future on the same topic right after a reported one continues
     # the report: the reporter cannot know it first-hand.
@@ -319,6 +327,47 @@ def _people_named(unit: Unit, history: list[tuple[Unit, Found]]) -> list[str]:
     ]
 
 
+def _nearest_person(
+    unit: Unit, found: Found, history: list[tuple[Unit, Found]]
+) -> tuple[str, int, int] | None:
+    """The person named last before a pronoun as the subject of a clause (or as a speaker),
+    within this and the last three claims: "Tomas Berg recorded an interview. '...,' he said"
+    - but not "she spoke about her life with Tomas Berg. '...,' she said"."""
+    if not unit.tokens or found.start is None:
+        return None
+    lo = history[-3][0].start if len(history) >= 3 else 0
+    outlets = load_outlets()
+    mentions = [
+        (e.start_char, e.end_char, e.text)
+        for e in unit.tokens[0].doc.ents
+        if e.label_ == "PERSON"
+        and lo <= e.start_char
+        and e.end_char <= found.start
+        and _is_subject(e.root)
+        and outlets.lookup(e.text) is None
+    ]
+    mentions += [
+        (f.start, f.end, f.speaker)
+        for u, f in history[-3:]
+        if f.kind is SpeakerKind.PERSON
+        and f.speaker
+        and not f.pronoun
+        and f.start is not None
+        and f.end is not None
+        and lo <= f.start < found.start
+    ]
+    if not mentions:
+        return None
+    start, end, name = max(mentions)
+    return name, start, end
+
+
+def _is_subject(tok: Any) -> bool:
+    while tok.dep_ in ("compound", "appos", "conj", "flat") and tok.head.i != tok.i:
+        tok = tok.head
+    return tok.dep_ in ("nsubj", "nsubjpass")
+
+
 def _only_named_since(unit: Unit, history: list[tuple[Unit, Found]]) -> bool:
     """Whether the last person to speak is the only person named from then to this unit."""
     last = next(
@@ -358,6 +407,9 @@ def _span_of_name(unit: Unit, name: str) -> tuple[int | None, int | None]:
 def _copy_from(found: Found, prev: Found, verb: str | None = None) -> None:
     found.speaker, found.kind = prev.speaker, prev.kind
     found.start, found.end = prev.start, prev.end
+    if prev.pronoun in ("he", "she") and prev.antecedent is not None:
+        found.speaker, found.start, found.end = prev.antecedent
+        found.kind = SpeakerKind.PERSON
     found.outlets = list(prev.outlets) + found.outlets
     found.verb = verb or found.verb or prev.verb
     found.pronoun = None

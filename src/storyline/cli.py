@@ -228,6 +228,7 @@ def _register_commands() -> None:
         "cli_dossier",
         "cli_web",
         "cli_eval",
+        "cli_watch",
     ):
         try:
             importlib.import_module(f"storyline.{name}")

@@ -16,6 +16,13 @@ article, their sum, and the candidate stories scored per article; then the numbe
 stories and peak memory. A flat per-article cost means the incremental work is bounded.
 
     python benchmarks/bench_stories.py [--articles 10000] [--window 1000] [--batch 100] [--model]
+
+``--store`` measures :func:`storyline.stories.cluster_store` instead, as a new process sees it:
+the store (SQLite in a temporary folder) is filled to each size in ``--sizes``, then the
+in-process index cache is dropped and ``--new`` further articles are clustered; printed are
+the index rebuild (``reload_index``) and the whole run, per new article.
+
+    python benchmarks/bench_stories.py --store [--sizes 1000,10000] [--new 100]
 """
 
 from __future__ import annotations
@@ -72,13 +79,98 @@ def cheap_vectors(texts: list[str], dim: int = 384):
     return v
 
 
+def bench_store(texts: list[str], sizes: list[int], new: int) -> None:
+    """Per-article cost of ``cluster_store`` in a fresh process at each store size."""
+    import tempfile
+
+    from storyline.embed import model_name, to_bytes
+    from storyline.model import Article
+    from storyline.store import open_store
+    from storyline.stories import StoryIndex, cluster_store, embedding_text, finish_batch
+    from storyline.story_store import _INDEX_CACHE, TERMS_KEY, reload_index
+
+    articles = [Article.create(t, outlet=f"outlet{i % 37}.example") for i, t in enumerate(texts)]
+    vectors = cheap_vectors([embedding_text(a) for a in articles])
+    key = model_name(None)
+    print(
+        f"{'stored':>8} {'fill s':>8} {'rebuild s':>10} {'rebuild ms/new':>15} {'run ms/new':>11}"
+    )
+    index = StoryIndex()
+    with tempfile.TemporaryDirectory() as tmp, open_store(f"sqlite:///{tmp}/bench.db") as store:
+        done = 0
+        for size in sizes:
+            if size + new > len(articles):
+                raise SystemExit(f"--articles must be at least {size + new}")
+            start = time.perf_counter()
+            # Filled with what cluster_store would have written, clustered in memory (the
+            # per-story syndication pass of cluster_store is left out: it costs the same per
+            # article at any size, and it would make filling 10,000 articles take an hour).
+            chunk = articles[done:size]
+            store.add_articles(chunk)
+            store.put_embeddings(
+                key, {a.id: to_bytes(v) for a, v in zip(chunk, vectors[done:size], strict=True)}
+            )
+            store.put_embeddings(
+                TERMS_KEY,
+                {a.id: "\x1f".join(sorted(index.terms_of(a))).encode() for a in chunk},
+            )
+            for lo in range(done, size, 100):
+                index.prime(articles[lo : min(size, lo + 100)])
+                for a, v in zip(articles[lo : min(size, lo + 100)], vectors[lo:], strict=False):
+                    index.add(a, v)
+                finish_batch(index)
+            changed, removed = index.take_changes()
+            for sid in removed:
+                store.delete_story(sid)
+            for sid in changed:
+                store.put_story(index.story(sid))
+            fill = time.perf_counter() - start
+            # A new process: no cached index; ``new`` articles arrive.
+            _INDEX_CACHE.clear()
+            start = time.perf_counter()
+            reload_index(store)
+            rebuild = time.perf_counter() - start
+            _INDEX_CACHE.clear()
+            batch = articles[size : size + new]
+            store.add_articles(batch)
+            store.put_embeddings(
+                key,
+                {a.id: to_bytes(v) for a, v in zip(batch, vectors[size : size + new], strict=True)},
+            )
+            start = time.perf_counter()
+            cluster_store(store)
+            run = time.perf_counter() - start
+            print(
+                f"{size:>8} {fill:>8.1f} {rebuild:>10.2f} {1000 * rebuild / new:>15.2f}"
+                f" {1000 * run / new:>11.2f}",
+                flush=True,
+            )
+            # The index goes on with the new articles as the store now has them.
+            index.prime(batch)
+            for a, v in zip(batch, vectors[size : size + new], strict=True):
+                index.add(a, v, story_id=store.story_of(a.id))
+            index.take_changes()
+            done = size + new
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MiB; load average: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--articles", type=int, default=10_000)
     ap.add_argument("--window", type=int, default=1_000)
     ap.add_argument("--batch", type=int, default=100, help="articles per finish_batch")
     ap.add_argument("--model", action="store_true", help="real all-MiniLM-L6-v2 embeddings")
+    ap.add_argument("--store", action="store_true", help="cluster_store in a fresh process")
+    ap.add_argument("--sizes", default="1000,10000", help="store sizes for --store")
+    ap.add_argument("--new", type=int, default=100, help="new articles per --store run")
     args = ap.parse_args()
+    if args.store:
+        sizes = [int(x) for x in args.sizes.split(",")]
+        texts, what = real_texts(max(args.articles, max(sizes) + args.new))
+        print(f"articles: {len(texts)} ({what})")
+        bench_store(texts, sizes, args.new)
+        return
 
     from storyline.model import Article
     from storyline.stories import StoryIndex, embedding_text, finish_batch

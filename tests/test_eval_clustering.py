@@ -14,11 +14,12 @@ import pytest
 from conftest import shared_data
 from storyline.evaluate.clustering import bcubed, pairwise
 
-# Held-out topics of the default gate (even: never used for tuning). Measured B-cubed F1:
-# 0.926 on these six topics, 0.937 on all even topics (``storyline eval clustering``).
+# Held-out topics of the default gate (even: never used for tuning). Measured B-cubed F1 with
+# the documents in this test's order: 0.981 on these six topics, 0.960 on all even topics
+# (0.963 in ``storyline eval clustering``, whose arrival order differs).
 GATE_TOPICS = (2, 4, 8, 12, 16, 22)
-GATE_FLOOR_BCUBED_F1 = 0.90
-FULL_FLOOR_BCUBED_F1 = 0.91
+GATE_FLOOR_BCUBED_F1 = 0.97
+FULL_FLOOR_BCUBED_F1 = 0.95
 
 
 def test_bcubed_and_pairwise_on_a_worked_example() -> None:

@@ -149,3 +149,23 @@ def test_budget_caps_stance_calls() -> None:
     assert stance.pairs <= 1
     assert BLAST_A  # the fixture text is what the claims point into
     assert Polarity.DENIED in {c.polarity for r in readings for c in r.claims}
+
+
+def test_only_claims_close_to_one_claim_of_another_article_are_embedded():
+    from storyline.align import _Item, _lexically_close
+
+    def item(article: str, words: str, entities: str = "") -> _Item:
+        return _Item(None, article, set(entities.split()), set(), set(words.split()))  # type: ignore[arg-type]
+
+    items = [
+        item("a", "missi deliv syste"),  # shares "missi" with b's claim, "deliv" with c's
+        item("b", "missi launc"),
+        item("c", "deliv parli"),
+        item("a", "ceasef talks hosta"),  # shares two words with one claim of c
+        item("c", "ceasef hosta relea"),
+        item("b", "other words", "e1 e2"),  # two actors with one claim of c
+        item("c", "unrel", "e1 e2"),
+        item("b", "ceasef hosta"),  # same two words as a claim of its own article only
+    ]
+    items[-1].article = "c"
+    assert _lexically_close(items) == [3, 4, 5, 6, 7]

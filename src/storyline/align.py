@@ -344,17 +344,31 @@ def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
 
 
 def _lexically_close(items: list[_Item]) -> list[int]:
-    """Indices of claims sharing two content words or two actors with another article's."""
-    by_key: dict[str, set[str]] = {}
-    for it in items:
-        for key in [f"w:{w}" for w in it.words] + list(it.entities):
-            by_key.setdefault(key, set()).add(it.article)
+    """Indices of claims sharing two content words or two actors with one claim of another
+    article (counted claim by claim: in a story of 60 articles nearly every claim shares two
+    words with the union of the others, and most need no vector)."""
+    postings: dict[str, list[int]] = {}
+    for k, it in enumerate(items):
+        for key in [f"w:{w}" for w in it.words] + [f"e:{e}" for e in it.entities]:
+            postings.setdefault(key, []).append(k)
     out = []
     for k, it in enumerate(items):
-        shared_w = sum(1 for w in it.words if len(by_key[f"w:{w}"]) > 1)
-        shared_e = sum(1 for e in it.entities if len(by_key[e]) > 1)
-        if shared_w >= 2 or shared_e >= 2:
-            out.append(k)
+        for prefix, keys in (("w:", it.words), ("e:", it.entities)):
+            seen: set[int] = set()
+            hit = False
+            for key in keys:
+                for j in postings[prefix + key]:
+                    if items[j].article == it.article:
+                        continue
+                    if j in seen:
+                        hit = True
+                        break
+                    seen.add(j)
+                if hit:
+                    break
+            if hit:
+                out.append(k)
+                break
     return out
 
 

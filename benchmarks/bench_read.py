@@ -7,6 +7,10 @@ entities across all of them, and prints articles per second. Model loading is ti
     python benchmarks/bench_read.py --n-process 2   # two spaCy worker processes
     python benchmarks/bench_read.py --cores 2       # pin the process to two CPU cores
 
+    python benchmarks/bench_read.py --resolve-store S.db --increment 100
+        # no reading: the readings of store S.db resolved 100 at a time, incrementally
+        # (against the entities so far) and fully (all readings again), ms per article each
+
 The target of issue 4 is >= 10 articles/s on 2 cores.
 """
 
@@ -47,6 +51,41 @@ def _cpu() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def resolve_growth(db: Path, step: int) -> int:
+    """Entity resolution cost per new article as a store grows: increment vs full."""
+    import tempfile
+
+    from storyline.entities import AliasTable, resolve_entities
+    from storyline.entity_increment import resolve_store_increment
+    from storyline.store import open_store
+
+    with open_store(f"sqlite:///{db}") as src:
+        ids = [a.id for a in src.iter_articles()]
+        reads = [r for r in (src.get_reading(i) for i in ids) if r is not None]
+    aliases = AliasTable.load()
+    print(f"{len(reads)} readings from {db}; steps of {step}")
+    with open_store(f"sqlite:///{tempfile.mkdtemp()}/grow.db") as store:
+        for i in range(0, len(reads), step):
+            chunk = reads[i : i + step]
+            for r in chunk:
+                store.add_article(r.article)
+            c0, t0 = _cpu(), time.perf_counter()
+            resolve_store_increment(store, chunk, aliases=aliases)
+            inc, inc_cpu = time.perf_counter() - t0, _cpu() - c0
+            c1, t1 = _cpu(), time.perf_counter()
+            resolve_entities(reads[: i + len(chunk)], aliases)
+            full, full_cpu = time.perf_counter() - t1, _cpu() - c1
+            print(
+                f"  {i + len(chunk):6d} articles: increment {1000 * inc / len(chunk):6.1f} ms "
+                f"({1000 * inc_cpu / len(chunk):5.1f} CPU-ms) per new article, "
+                f"{store.count_entities():6d} entities; full re-resolution "
+                f"{1000 * full / len(chunk):7.1f} ms ({1000 * full_cpu / len(chunk):6.1f} CPU-ms) "
+                "per new article",
+                flush=True,
+            )
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -58,7 +97,11 @@ def main() -> int:
     parser.add_argument(
         "--no-claims", action="store_true", help="leave claim extraction out (to attribute cost)"
     )
+    parser.add_argument("--resolve-store", type=Path, default=None, metavar="DB")
+    parser.add_argument("--increment", type=int, default=100)
     args = parser.parse_args()
+    if args.resolve_store is not None:
+        return resolve_growth(args.resolve_store, args.increment)
 
     if args.cores and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, set(sorted(os.sched_getaffinity(0))[: args.cores]))

@@ -201,8 +201,9 @@ def resolve_store_increment(
         aliases = AliasTable.load(getattr(options, "alias_file", None), extra=store.list_aliases())
     known = store.list_entities()
     inc = resolve_increment(readings, known, aliases, embedder)
-    for read in inc.readings:
-        store.put_reading(read, reader=reader_name)
+    for old, read in zip(readings, inc.readings, strict=True):
+        if old.mentions != read.mentions or old.claims != read.claims:
+            store.put_reading(read, reader=reader_name)
     if inc.merged:
         new_ids = {r.article.id for r in inc.readings}
         by_id = {e.id: e for e in known}

@@ -439,6 +439,34 @@ def test_continue_reports_only_after_a_quotation(nlp: Any) -> None:
     assert c.attribution.speaker is None
 
 
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "In an interview with Harbor Weekly, the chairman of the panel, Dana Ortiz, "
+            "D-Ore., said the budget was far too small.",
+            "Dana Ortiz",
+        ),
+        (
+            "The actress is in talks for the part, an individual with knowledge of the "
+            "project told Variety.",
+            "an individual with knowledge of the project",
+        ),
+        (
+            "'They were told that the gate would stay shut,' the family's lawyer, Rosa Kim, "
+            "told Reuters.",
+            "Rosa Kim",
+        ),
+    ],
+)
+def test_speaker_the_parser_left_unattached(nlp: Any, text: str, speaker: str) -> None:
+    assert one(nlp, text).attribution.speaker == speaker
+
+
+def test_passive_reporting_verb_names_no_speaker(nlp: Any) -> None:
+    assert one(nlp, "It was reported that the bridge had fallen.").attribution.speaker is None
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

@@ -11,6 +11,7 @@ officials", "in an interview with Reuters"). Attribution carried between sentenc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,8 +26,21 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Dependents that do not belong to a speaker's name.
 _SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
 # Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
-_GROUPS = ("some", "many", "others", "several", "few", "those", "most", "both", "all")
+_GROUPS = (
+    "some",
+    "many",
+    "others",
+    "several",
+    "few",
+    "those",
+    "most",
+    "both",
+    "all",
+    "one",
+    "another",
+)
 _REFUSE = ("decline", "refuse")
+_PARTY_STATE = re.compile(r"^[RDI]-[A-Z]")
 _SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
@@ -209,6 +223,8 @@ def _speaker_of_verb(
             ),
             None,
         )
+    if subject is None and not any(c.dep_ in _SUBJ for c in verb.children):
+        subject = _noun_before(verb, found.content)
     if subject is not None and subject.i not in inside:
         # The splitter glued a heading to this line and the parser took the heading as
         # subject: the part of that subject inside this line is the real one.
@@ -296,6 +312,14 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         inverted = _inverted_speaker(tok)
         reversed_ = reversed_ or inverted is not None
         subject = inverted if inverted is not None else subject_of(tok)
+        if subject is None and not any(c.dep_ in _SUBJ for c in tok.children):
+            subject = _noun_before(tok, None)
+        if (
+            subject is not None
+            and subject.dep_ == "nsubjpass"
+            and not any(c.dep_ == "agent" for c in tok.children)
+        ):
+            continue  # "They were told that...", "It was reported that...": no one speaks
         if lemma == "continue" and not _after_quote(tok, subject):
             continue  # only '"...," she continued'; "the riots continued" reports nothing
         if (
@@ -328,7 +352,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             plain = any(
                 c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children
             )
-        if not (clausal or reversed_ or (plain and _says_something(tok))):
+        quoting = _after_quote(tok, subject) and _speakerlike(subject)  # '"...," X repeated'
+        if not (clausal or reversed_ or quoting or (plain and _says_something(tok))):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
         if lemma in lex.CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
@@ -344,11 +369,41 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
     return best
 
 
+def _noun_before(verb: Any, content: Any) -> Any:
+    """The noun phrase right before a verb the parser left without a subject ("..., an
+    official with knowledge of the talks told CNN"), if it can speak."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].is_punct:
+        i -= 1
+    if i < 0 or verb.doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    tok = verb.doc[i]
+    inner = {t.i for t in content.subtree} if content is not None and content.i != verb.i else set()
+    while tok.head.i < verb.i and (
+        tok.dep_ in ("pobj", "prep", "compound", "poss", "nmod")
+        or (tok.dep_ == "appos" and _party_state(tok))  # "Darrell Issa, R-Calif., said"
+    ):
+        tok = tok.head
+    # Inside the reported clause only when set off by a comma ("..., an official told CNN").
+    set_off = tok.left_edge.i > 0 and verb.doc[tok.left_edge.i - 1].text == ","
+    if (tok.i in inner and not set_off) or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return tok if _speakerlike(tok) else None
+
+
+def _party_state(tok: Any) -> bool:
+    return bool(_PARTY_STATE.match(tok.doc[tok.left_edge.i : tok.i + 1].text))
+
+
 def _after_quote(verb: Any, subject: Any) -> bool:
     """Whether the reporting clause follows a closing quotation mark ('...," she said')."""
     first = min(verb.i, subject.left_edge.i) if subject is not None else verb.i
-    marks = [t.text for t in verb.doc[max(0, first - 2) : first]]
-    return any(m in ("”", '"', "’", "'") for m in marks)
+    doc = verb.doc
+    return (
+        first >= 2
+        and doc[first - 1].text in ("”", '"', "’", "'")
+        and doc[first - 2].text in (",", ".", "!", "?", "…", "-", "—")
+    )
 
 
 def _set_off(verb: Any) -> bool:

@@ -78,7 +78,7 @@ REPORTING_VERBS = _words(
     conclude find show read cite quote brief inform notify agree dispute reject refute rebut
     dismiss refuse express publish speculate predict forecast signal imply mention fume quip
     joke exclaim shout yell scream whisper plead lament boast retort counter answer recount
-    advise continue
+    advise continue repeat
     """
 )
 
@@ -95,7 +95,8 @@ ANON_HEADS = _words(
     """
     source official intelligence person people insider diplomat aide adviser advisor
     investigator authority analyst observer witness expert member employee staffer
-    spokesman spokeswoman spokesperson officer
+    spokesman spokeswoman spokesperson officer individual resident eyewitness bystander
+    activist critic
     """
 )
 

@@ -149,6 +149,9 @@ def test_a_normal_claim_has_no_problem() -> None:
         ((0, 0, 2), "reported"),
         ((1, 1, 0), "contested"),
         ((0, 2, 1), "disputed"),
+        ((2, 1, 0), "contested"),  # one in three disagrees: a share
+        ((5, 1, 2), "supported"),  # one in eight: a minority, not contested
+        ((0, 1, 4), "reported"),
         ((0, 0, 0), "unreported"),
     ],
 )

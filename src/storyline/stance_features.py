@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -285,6 +285,9 @@ class ArticleEncoding:
     sent_lex: np.ndarray  # (n, len(_LEXICONS)) counts
     body_lex: np.ndarray  # per-token densities over the whole body
     n_tokens: int
+    # Sentence, body and lead TF-IDF rows stacked (n + 2, vocab): one product per claim.
+    all_tfidf: Any = None
+    grams: dict[int, set[str]] = field(default_factory=dict)  # char 4-grams, filled on demand
 
 
 @dataclass(slots=True)
@@ -312,6 +315,7 @@ def _content_spans(text: str) -> list[tuple[int, int]]:
 def encode_articles(texts: Sequence[str], tfidf: Tfidf, embed: Any) -> list[ArticleEncoding]:
     """Encode articles; ``embed(list[str]) -> (n, dim) unit vectors`` is called once, batched."""
     import numpy as np
+    from scipy.sparse import vstack
 
     all_spans = [_content_spans(t)[:MAX_SENTENCES] for t in texts]
     flat = [t[s:e][:MAX_SENTENCE_CHARS] for t, spans in zip(texts, all_spans, strict=True)
@@ -346,8 +350,8 @@ def encode_articles(texts: Sequence[str], tfidf: Tfidf, embed: Any) -> list[Arti
                 emb=np.asarray(emb, dtype=np.float32),
                 centroid=centroid.astype(np.float32),
                 sent_tfidf=st,
-                body_tfidf=tfidf.transform([" ".join(sents)]),
-                lead_tfidf=tfidf.transform([lead]),
+                body_tfidf=(body_tf := tfidf.transform([" ".join(sents)])),
+                lead_tfidf=(lead_tf := tfidf.transform([lead])),
                 sent_tokens=[set(t) for t in toks],
                 body_tokens=set(body_toks),
                 lead_tokens=set(content_tokens(lead)),
@@ -355,6 +359,7 @@ def encode_articles(texts: Sequence[str], tfidf: Tfidf, embed: Any) -> list[Arti
                 sent_lex=lex,
                 body_lex=lex.sum(axis=0) / max(1, n_raw) * 100.0,
                 n_tokens=n_raw,
+                all_tfidf=vstack([st, body_tf, lead_tf], format="csr"),
             )
         )
     return out
@@ -427,7 +432,9 @@ def pair_features(
     if n == 0:
         return f, [], np.zeros(0, dtype=np.float32)
     sims = art.emb @ claim.emb
-    tfs = np.asarray((art.sent_tfidf @ claim.tfidf.T).todense()).ravel()
+    # A dense claim vector times the article's stacked rows: far cheaper than sparse x sparse.
+    tf_all = art.all_tfidf @ _dense(claim)
+    tfs = tf_all[:n]
     # Rank sentences by meaning first, words second: paraphrase beats shared vocabulary.
     score = sims + 0.5 * tfs
     order = np.argsort(-score, kind="stable")
@@ -454,7 +461,9 @@ def pair_features(
     best_speech = best_lex[3] + best_lex[4] + best_lex[5] > 0
     claim_neg = claim.lex[1] > 0
     claim_ref = claim.lex[0] > 0
-    grams_best = _char_grams(best_text)
+    grams_best = art.grams.get(best)
+    if grams_best is None:
+        grams_best = art.grams[best] = _char_grams(best_text)
     union = len(claim.grams | grams_best) or 1
     values = [
         sorted_sims[0],
@@ -466,8 +475,8 @@ def pair_features(
         (sims > 0.5).mean(),
         (sims > 0.4).mean(),
         best / n,
-        float((art.body_tfidf @ claim.tfidf.T).sum()),
-        float((art.lead_tfidf @ claim.tfidf.T).sum()),
+        float(tf_all[n]),
+        float(tf_all[n + 1]),
         tfs.max(),
         np.sort(tfs)[::-1][:TOP_K].mean(),
         len(cov & art.body_tokens) / ncov,
@@ -528,6 +537,25 @@ def pair_features(
         f[N_BASE : N_BASE + dim] = claim.emb * art.emb[best]
         f[N_BASE + dim :] = top_mean
     return f, [int(i) for i in order], score[order]
+
+
+# (claim encoding, its dense TF-IDF vector) of the last claim, as one tuple so that threads
+# swapping it never see one claim's vector under another's key.
+_LAST_DENSE: list[tuple[Any, Any]] = [(None, None)]
+
+
+def _dense(claim: ClaimEncoding) -> np.ndarray:
+    """The claim's TF-IDF row as a dense vector; the last one is kept (pairs come by claim)."""
+    import numpy as np
+
+    last = _LAST_DENSE[0]
+    if last[0] is claim:
+        return np.asarray(last[1])
+    row = claim.tfidf
+    vec = np.zeros(row.shape[1], dtype=np.float32)
+    vec[row.indices] = row.data
+    _LAST_DENSE[0] = (claim, vec)
+    return vec
 
 
 def _masked_max(values: np.ndarray, mask: np.ndarray) -> float:

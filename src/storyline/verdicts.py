@@ -5,7 +5,8 @@ Rules (each verdict's ``explanation`` says which one fired):
 * **contested** — some article disagrees: a matched claim of opposite polarity in an article
   that does not also state the claim, a stance-model ``disagree``, or — for *response* groups —
   two articles that report different answers of the same actor ("X denied" vs "X has not
-  commented").
+  commented"). Outside response groups, opposition must be at least ``CONTESTED_SHARE`` of
+  the articles that take the claim up; a lone dissent among many is a note, not the verdict.
 * **corroborated** — at least two independent reports agree and none disagree. Reports are
   independent when they are not copies of one another (near-duplicate syndication groups) and
   not from one outlet. Reports that rest on one *origin* (the same cited outlet or the same
@@ -324,7 +325,18 @@ def _judge(
         hedged = seed.certainty in (Certainty.HEDGED, Certainty.SPECULATIVE)
 
     notes: list[str] = []
-    if oppose:
+    # Opposition counts when it is a share of the coverage, not one article among
+    # many (storyline.stance.CONTESTED_SHARE, chosen on FNC-1 training-side headlines).
+    from storyline.stance import contested_by_share
+
+    minority = bool(oppose) and kind != "response"
+    minority = minority and not contested_by_share(
+        len(oppose), len(oppose) + len(support) + len(discuss)
+    )
+    if minority:
+        who = sorted({ctx.articles[a].outlet or a for a in oppose if a in ctx.articles})
+        notes.append(f"disputed only by {', '.join(who) or len(oppose)} (a minority)")
+    if oppose and not minority:
         label = VerdictLabel.CONTESTED
         who = sorted({ctx.articles[a].outlet or a for a in oppose if a in ctx.articles})
         if kind == "response":

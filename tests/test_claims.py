@@ -467,6 +467,20 @@ def test_passive_reporting_verb_names_no_speaker(nlp: Any) -> None:
     assert one(nlp, "It was reported that the bridge had fallen.").attribution.speaker is None
 
 
+def test_speaker_inside_a_continued_quotation_is_quoted_not_the_source(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        'Mr Lund told the Houston Chronicle: "The truck was sold in 2013.\n'
+        '"People think I support them.\n'
+        '"I just want it to go away."\n'
+        "The truck was seen in Syria in 2015.",
+    )
+    c = find(claims, "People think")
+    assert c.attribution.speaker == "Mr Lund"
+    assert c.attribution.cited_outlets == ("Houston Chronicle",)
+    assert find(claims, "seen in Syria").attribution.speaker is None
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

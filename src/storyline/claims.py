@@ -207,13 +207,25 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
     last_found = history[-1][1]
     speaking = bool(recent and last_found is recent[-1]) or last_found.antecedent is not None
     if (
-        found.pronoun in ("i", "we")
+        (found.pronoun in ("i", "we") or _speaks_inside_quote(unit, found))
         and quoted
         and speaking
         and any(q in history[-1][0].text for q in ("“", '"', "‘", "'"))
     ):
-        # 'I saw it from the door.' right after a quoted speaker: the quotation goes on.
+        # 'I saw it from the door.', '"People think we are mad.' right after a quoted speaker:
+        # the quotation goes on, and whoever speaks inside it is quoted by its speaker.
+        found.outlets = []
         _copy_from(found, last_found, verb=last_found.verb)
+        return
+    if (
+        quoted
+        and last_found.pronoun in ("he", "she")
+        and _speaks_inside_quote(unit, found)
+        and found.pronoun is None
+    ):
+        # The same, after a "he said" we cannot name: the one inside is not the speaker.
+        found.speaker = found.verb = found.start = found.end = None
+        found.kind, found.outlets = SpeakerKind.ARTICLE, []
         return
     if found.speaker or found.outlets or found.verb:
         return
@@ -265,6 +277,16 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
             inside_quote = min(u.end, qe) - max(u.start, qs) >= (u.end - u.start) / 2
             if inside_quote and (not f.speaker or f.pronoun in ("i", "we")):
                 _copy_from(f, anchor, verb=anchor.verb)
+
+
+def _speaks_inside_quote(unit: Unit, found: Found) -> bool:
+    """Whether the unit opens a quotation and its reporting verb comes before it closes."""
+    if found.verb_token is None:
+        return False
+    text = unit.text
+    close = min((i for i in (text.find(q, 1) for q in ("”", '"', "’ ", "' ")) if i > 0), default=-1)
+    at = found.verb_token.idx - unit.start
+    return close < 0 or at < close
 
 
 def _cue(found: Found) -> int:

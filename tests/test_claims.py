@@ -463,6 +463,13 @@ def test_speaker_the_parser_left_unattached(nlp: Any, text: str, speaker: str) -
     assert one(nlp, text).attribution.speaker == speaker
 
 
+def test_verdict_is_not_a_report(nlp: Any) -> None:
+    c = one(nlp, "A county judge today found the former manager guilty of fraud.")
+    assert c.attribution.speaker is None
+    c = one(nlp, "Police found that the door had been forced.")
+    assert c.attribution.speaker == "Police"
+
+
 def test_passive_reporting_verb_names_no_speaker(nlp: Any) -> None:
     assert one(nlp, "It was reported that the bridge had fallen.").attribution.speaker is None
 

@@ -11,37 +11,35 @@ officials", "in an interview with Reuters"). Attribution carried between sentenc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from storyline import claims_lexicon as lex
+from storyline.attribution_syntax import (
+    GROUPS,
+    SUBJ,
+    after_quote,
+    as_clause,
+    content_of,
+    depth,
+    inverted_speaker,
+    is_participle,
+    kind_of,
+    noun_before,
+    parenthetical,
+    says_something,
+    set_off,
+    span_of,
+    speakerlike,
+    subject_of,
+)
 from storyline.claims_lexicon import OutletTable
 from storyline.model import Attribution, SpeakerKind
 
 __all__ = ["Found", "Unit", "attribute", "root_of", "subject_of"]
 
-_SUBJ = ("nsubj", "nsubjpass", "csubj")
-# Dependents that do not belong to a speaker's name.
-_SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
-# Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
-_GROUPS = (
-    "some",
-    "many",
-    "others",
-    "several",
-    "few",
-    "those",
-    "most",
-    "both",
-    "all",
-    "one",
-    "another",
-)
 _REFUSE = ("decline", "refuse")
-_PARTY_STATE = re.compile(r"^[RDI]-[A-Z]")
-_SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
 
@@ -165,7 +163,7 @@ def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable)
             None,
         )
         quoted = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if said is None or quoted is None or quoted.i not in inside or not _speakerlike(quoted):
+        if said is None or quoted is None or quoted.i not in inside or not speakerlike(quoted):
             continue
         quoting = [c for c in tok.children if c.dep_ == "nsubj"]
         quoting += [g for c in tok.children if c.dep_ == "agent" for g in c.children]
@@ -191,11 +189,11 @@ def _colon_quote(
             verbs = [
                 t
                 for t in toks
-                if t.i < colon.i and t.pos_ == "VERB" and any(c.dep_ in _SUBJ for c in t.children)
+                if t.i < colon.i and t.pos_ == "VERB" and any(c.dep_ in SUBJ for c in t.children)
             ]
-            verb = min(verbs, key=lambda t: _depth(t, root)) if verbs else None
+            verb = min(verbs, key=lambda t: depth(t, root)) if verbs else None
             subject = subject_of(verb, inside) if verb is not None else None
-            if subject is not None and subject.i in inside and _speakerlike(subject):
+            if subject is not None and subject.i in inside and speakerlike(subject):
                 _speaker_of_verb(found, verb, root, inside, outlets)
                 found.content = None
             return
@@ -206,8 +204,8 @@ def _speaker_of_verb(
 ) -> None:
     found.verb = verb.text.lower()
     found.verb_token = verb
-    found.content = _content_of(verb, root)
-    subject = _inverted_speaker(verb)
+    found.content = content_of(verb, root)
+    subject = inverted_speaker(verb)
     if subject is not None:
         found.content = verb.head if verb.head.i != verb.i else root
     else:
@@ -223,8 +221,8 @@ def _speaker_of_verb(
             ),
             None,
         )
-    if subject is None and not any(c.dep_ in _SUBJ for c in verb.children):
-        subject = _noun_before(verb, found.content)
+    if subject is None and not any(c.dep_ in SUBJ for c in verb.children):
+        subject = noun_before(verb, found.content)
     if subject is not None and subject.i not in inside:
         # The splitter glued a heading to this line and the parser took the heading as
         # subject: the part of that subject inside this line is the real one.
@@ -242,8 +240,8 @@ def _speaker_of_verb(
             found.pronoun = subject.lower_
             found.speaker = subject.text
             found.start, found.end = subject.idx, subject.idx + len(subject.text)
-            found.kind = _kind_of(subject, [subject])
-        elif subject.pos_ != "PRON" or subject.lower_ in _GROUPS:
+            found.kind = kind_of(subject, [subject])
+        elif subject.pos_ != "PRON" or subject.lower_ in GROUPS:
             _set_speaker(found, subject, inside, outlets)
     for child in verb.children:
         # "X told CNN", "said in an interview with Reuters": the outlet is an origin.
@@ -279,18 +277,19 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if lemma not in lex.REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
             continue
         # "An official downplayed the unrest, saying that...": the participle reports.
-        participle = _is_participle(tok)
+        participle = is_participle(tok)
         if tok.dep_ in ("amod", "compound", "acl", "relcl", "pcomp", "pobj") and not participle:
             continue
-        if tok.dep_ == "advcl" and not participle and not _as_clause(tok):
+        if tok.dep_ == "advcl" and not participle and not as_clause(tok):
             continue
-        if _as_clause(tok) and any(
+        if as_clause(tok) and any(
             c.dep_ == "nsubj" and c.lower_ in ("i", "we") for c in tok.children
         ):
             continue  # "As I said, ...": the writer's aside
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
+        # A verbless small clause is a verdict, not a report ("found him guilty").
         clausal = any(
-            c.dep_ == "ccomp"
+            (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or lemma not in lex.CONTENT_VERBS))
             or (c.dep_ == "dobj" and c.pos_ == "VERB")
             or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in lex.REPORTING_VERBS))
             for c in tok.children
@@ -304,28 +303,28 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
                 and tok.head.i in inside
                 and tok.i > tok.head.i
                 and not any(c.dep_ in ("mark", "nsubjpass", "auxpass") for c in tok.children)
-                and _set_off(tok)
+                and set_off(tok)
             )
-            or _as_clause(tok)
-            or _parenthetical(tok, inside)
+            or as_clause(tok)
+            or parenthetical(tok, inside)
         )
-        inverted = _inverted_speaker(tok)
+        inverted = inverted_speaker(tok)
         reversed_ = reversed_ or inverted is not None
         subject = inverted if inverted is not None else subject_of(tok)
-        if subject is None and not any(c.dep_ in _SUBJ for c in tok.children):
-            subject = _noun_before(tok, None)
+        if subject is None and not any(c.dep_ in SUBJ for c in tok.children):
+            subject = noun_before(tok, None)
         if (
             subject is not None
             and subject.dep_ == "nsubjpass"
             and not any(c.dep_ == "agent" for c in tok.children)
         ):
             continue  # "They were told that...", "It was reported that...": no one speaks
-        if lemma == "continue" and not _after_quote(tok, subject):
+        if lemma == "continue" and not after_quote(tok, subject):
             continue  # only '"...," she continued'; "the riots continued" reports nothing
         if (
             subject is not None
             and subject.pos_ in ("PRON", "DET")
-            and subject.lower_ not in lex.PERSONAL + _GROUPS
+            and subject.lower_ not in lex.PERSONAL + GROUPS
         ):
             continue  # "who said", "that is not to say", "...would have you believe"
         if subject is not None and (
@@ -345,231 +344,28 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         ):
             continue
         plain = lemma in lex.SPEECH_VERBS and (
-            _speakerlike(subject)
+            speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
         if lemma in ("express", "voice"):
             plain = any(
                 c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children
             )
-        quoting = _after_quote(tok, subject) and _speakerlike(subject)  # '"...," X repeated'
-        if not (clausal or reversed_ or quoting or (plain and _says_something(tok))):
+        quoting = after_quote(tok, subject) and speakerlike(subject)  # '"...," X repeated'
+        if not (clausal or reversed_ or quoting or (plain and says_something(tok))):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
         if lemma in lex.CONTENT_VERBS and (subject is None or subject.lower_ == "it"):
             continue
-        if lemma in lex.CONTENT_VERBS and not _speakerlike(subject) and inverted is None:
+        if lemma in lex.CONTENT_VERBS and not speakerlike(subject) and inverted is None:
             continue
         # "The rate, he wrote, suggests that...": a thing that suggests or shows is no speaker
         # when someone else in the sentence reports.
-        inanimate = lemma in lex.HEDGE_VERBS | lex.CONTENT_VERBS and not _speakerlike(subject)
-        depth = _depth(tok, root) + (20 if inanimate else 0)
-        if depth < best_depth:
-            best, best_depth = tok, depth
+        inanimate = lemma in lex.HEDGE_VERBS | lex.CONTENT_VERBS and not speakerlike(subject)
+        rank = depth(tok, root) + (20 if inanimate else 0)
+        if rank < best_depth:
+            best, best_depth = tok, rank
     return best
-
-
-def _noun_before(verb: Any, content: Any) -> Any:
-    """The noun phrase right before a verb the parser left without a subject ("..., an
-    official with knowledge of the talks told CNN"), if it can speak."""
-    i = verb.i - 1
-    while i >= 0 and verb.doc[i].is_punct:
-        i -= 1
-    if i < 0 or verb.doc[i].pos_ not in ("NOUN", "PROPN"):
-        return None
-    tok = verb.doc[i]
-    inner = {t.i for t in content.subtree} if content is not None and content.i != verb.i else set()
-    while tok.head.i < verb.i and (
-        tok.dep_ in ("pobj", "prep", "compound", "poss", "nmod")
-        or (tok.dep_ == "appos" and _party_state(tok))  # "Darrell Issa, R-Calif., said"
-    ):
-        tok = tok.head
-    # Inside the reported clause only when set off by a comma ("..., an official told CNN").
-    set_off = tok.left_edge.i > 0 and verb.doc[tok.left_edge.i - 1].text == ","
-    if (tok.i in inner and not set_off) or tok.pos_ not in ("NOUN", "PROPN"):
-        return None
-    return tok if _speakerlike(tok) else None
-
-
-def _party_state(tok: Any) -> bool:
-    return bool(_PARTY_STATE.match(tok.doc[tok.left_edge.i : tok.i + 1].text))
-
-
-def _after_quote(verb: Any, subject: Any) -> bool:
-    """Whether the reporting clause follows a closing quotation mark ('...," she said')."""
-    first = min(verb.i, subject.left_edge.i) if subject is not None else verb.i
-    doc = verb.doc
-    return (
-        first >= 2
-        and doc[first - 1].text in ("”", '"', "’", "'")
-        and doc[first - 2].text in (",", ".", "!", "?", "…", "-", "—")
-    )
-
-
-def _set_off(verb: Any) -> bool:
-    """ "..., officials said", "“...” she said": the reporting clause is marked off by
-    punctuation from what it reports (not "police who claim he pointed a gun")."""
-    subject = next((c for c in verb.children if c.dep_ in _SUBJ and c.i < verb.i), None)
-    before = subject.left_edge.i - 1 if subject is not None else verb.i - 1
-    return before >= 0 and verb.doc[before].text in _SET_OFF
-
-
-def _parenthetical(verb: Any, inside: set[int] | None) -> bool:
-    """ "The rate, he wrote, suggests that...": a reporting clause set inside what it reports."""
-    if not (
-        verb.dep_ == "parataxis"
-        and verb.i < verb.head.i
-        and (inside is None or verb.head.i in inside)
-        and any(c.dep_ == "nsubj" for c in verb.children)
-    ):
-        return False
-    doc = verb.doc
-    words = [t.i for t in verb.subtree if not t.is_punct]
-    lo, hi = min(words), max(words)
-    return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text == "," and doc[hi + 1].text == ","
-
-
-def _inverted_speaker(verb: Any) -> Any:
-    """ "..., reported the Daily Planet": the speaker after a verb that closes the sentence."""
-    if verb.i == 0 or verb.doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
-        return None
-    if any(c.dep_ in _SUBJ and c.i < verb.i for c in verb.children):
-        return None
-    after = [c for c in verb.children if c.dep_ in ("nsubj", "dobj", "attr") and c.i > verb.i]
-    if not after or after[0].pos_ == "PRON":
-        return None
-    # After a closing quotation mark any noun phrase speaks ('"...," reads one comment').
-    quote_before = verb.doc[verb.i - 1].text in ("”", '"', "’", "'")
-    if not (_speakerlike(after[0]) or (quote_before and after[0].pos_ in ("NOUN", "NUM"))):
-        return None
-    if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
-        return None  # "..., told the court that ...": a new clause, not an inversion
-    return after[0]
-
-
-def _is_participle(tok: Any) -> bool:
-    """ "..., saying that": a speech participle hanging off the main verb or its object.
-
-    It must carry what is said: "died while reporting from Syria" reports nothing.
-    """
-    return (
-        tok.tag_ == "VBG"
-        and tok.lemma_.lower() in lex.STRONG_SPEECH
-        and (tok.dep_ == "advcl" or (tok.dep_ == "acl" and tok.head.dep_ == "dobj"))
-        and not any(c.dep_ == "mark" for c in tok.children)
-        and (any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or _colon_after(tok))
-    )
-
-
-def _as_clause(tok: Any) -> bool:
-    """ "..., as The Daily Planet reported": the clause reports its head.
-
-    Not "as all candidates stressed support" (a reason): the verb takes no object of its own.
-    """
-    return (
-        tok.dep_ == "advcl"
-        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
-        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children)
-    )
-
-
-def _colon_after(tok: Any) -> bool:
-    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == ":"
-
-
-def _says_something(tok: Any) -> bool:
-    """A speech verb used as one: with an object, a negation, a topic or a colon."""
-    if tok.lemma_.lower() == "say":  # 'X said Saturday.' after a quotation line
-        return True
-    for c in tok.children:
-        if c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "neg", "attr", "oprd"):
-            return True
-        if c.dep_ == "prep" and not any(
-            g.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC") for g in c.children
-        ):
-            return True
-    if _colon_after(tok) or tok.dep_ in ("parataxis", "ccomp"):
-        return True
-    # "..., a source said yesterday", "“...” he said": set off after what it reports.
-    subject = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
-    before = subject.left_edge.i - 1 if subject is not None else tok.i - 1
-    return before >= 0 and tok.doc[before].text in (",", "”", '"', "’", "'")
-
-
-def _depth(tok: Any, root: Any) -> int:
-    depth = 0
-    while tok.i != root.i and tok.head.i != tok.i and depth < 50:
-        tok = tok.head
-        depth += 1
-    return depth if tok.i == root.i else 50
-
-
-def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
-    """The subject of a verb, looking through control ("officials have yet to comment").
-
-    With ``inside``, a subject within the unit wins over one the parser found in a heading
-    glued before it.
-    """
-    if verb is None:
-        return None
-    tok = verb
-    for _ in range(4):
-        for deps in (("nsubj", "csubj"), ("nsubjpass",)):
-            subjects = [c for c in tok.children if c.dep_ in deps]
-            if inside is not None:
-                subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
-            if subjects:
-                return subjects[0]
-        if tok.dep_ == "acl" and _is_participle(tok):  # "downplayed the unrest saying"
-            tok = tok.head.head
-            continue
-        if (tok.dep_ in ("xcomp", "conj") or _is_participle(tok)) and tok.head.i != tok.i:
-            tok = tok.head
-            continue
-        break
-    return None
-
-
-def _speakerlike(tok: Any) -> bool:
-    if tok is None:
-        return False
-    if tok.pos_ == "PRON":
-        return tok.lower_ in ("he", "she", "they", "it", "we", "i")
-    lemma = tok.lemma_.lower()
-    return (
-        tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
-        or tok.pos_ == "PROPN"
-        or lemma in lex.ANON_HEADS
-        or lemma in lex.DOC_NOUNS
-        or lemma in lex.PERSON_NOUNS
-        or lex.is_media_noun(tok)
-        or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
-    )
-
-
-def _content_of(verb: Any, root: Any) -> Any:
-    for child in verb.children:
-        if child.dep_ in ("ccomp", "xcomp"):
-            return child
-    if (
-        (verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i)
-        or _as_clause(verb)
-        or _parenthetical(verb, None)
-    ):
-        return verb.head
-    return root
-
-
-def _span_of(head: Any, inside: set[int]) -> tuple[int, int]:
-    """Token index range of a noun phrase: the head with its modifiers, not its clauses."""
-    lo = hi = head.i
-    for child in head.children:
-        if child.dep_ in _SPEAKER_CUT or child.i not in inside:
-            continue
-        sub = [t.i for t in child.subtree if t.i in inside]
-        if sub:
-            lo, hi = min(lo, min(sub)), max(hi, max(sub))
-    return lo, hi
 
 
 def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable) -> None:
@@ -593,17 +389,17 @@ def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable
                     if (
                         pobj.dep_ == "pobj"
                         and pobj.i in inside
-                        and _speakerlike(pobj)
+                        and speakerlike(pobj)
                         and (child.lower_ != "of" or pobj.pos_ == "PROPN")
                         and pobj.ent_type_ not in ("GPE", "LOC", "FAC")
                     ):
                         _set_speaker(found, pobj, inside, outlets)
                         return
         for child in head.children:
-            if child.dep_ == "poss" and _speakerlike(child) and child.pos_ != "PRON":
+            if child.dep_ == "poss" and speakerlike(child) and child.pos_ != "PRON":
                 _set_speaker(found, child, inside, outlets)
                 return
-    lo, hi = _span_of(head, inside)
+    lo, hi = span_of(head, inside)
     span = doc[lo : hi + 1]
     while len(span) > 1 and (span[-1].is_punct or span[-1].tag_ == "POS"):
         span = span[:-1]
@@ -628,31 +424,13 @@ def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable
             owner = _outlet_name(child, inside, outlets)
             if owner:  # "CNN's correspondent said"
                 found.outlets.append(owner)
-    found.kind = _kind_of(head, span)
-
-
-def _kind_of(head: Any, span: Any) -> SpeakerKind:
-    lemma = head.lemma_.lower()
-    if head.lower_ in _GROUPS:
-        return SpeakerKind.ANONYMOUS
-    if head.pos_ == "PRON":
-        return SpeakerKind.PERSON if head.lower_ in ("he", "she", "i") else SpeakerKind.ORGANISATION
-    has_person = any(t.ent_type_ == "PERSON" for t in span)
-    if (lemma in lex.ANON_HEADS or head.lower_ in _GROUPS) and not has_person:
-        return SpeakerKind.ANONYMOUS
-    if lemma in lex.DOC_NOUNS:
-        return SpeakerKind.DOCUMENT
-    if lex.is_media_noun(head):  # "British media", "the newspaper", "state television"
-        return SpeakerKind.MEDIA
-    if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
-        return SpeakerKind.PERSON
-    return SpeakerKind.ORGANISATION
+    found.kind = kind_of(head, span)
 
 
 def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = None) -> str | None:
     """The canonical outlet a noun phrase names (see :meth:`OutletTable.named_by`)."""
     if span is None:
-        lo, hi = _span_of(head, inside)
+        lo, hi = span_of(head, inside)
         span = head.doc[lo : hi + 1]
     return outlets.named_by(head, span)
 
@@ -781,7 +559,7 @@ def _loose_outlet(tok: Any, inside: set[int], outlets: OutletTable) -> str | Non
     name = _outlet_name(tok, inside, outlets)
     if name or tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "GPE", "NORP", "LOC", "DATE"):
         return name
-    lo, hi = _span_of(tok, inside)
+    lo, hi = span_of(tok, inside)
     words = [t for t in tok.doc[lo : hi + 1] if not t.is_punct and t.dep_ != "det"]
     return " ".join(t.text for t in words) or None
 
@@ -791,7 +569,7 @@ def _relayed(found: Found, name: str, mention: Any, verb: Any, inside: set[int])
         return
     found.outlets.append(name)
     if found.speaker is None:  # the outlet reports it and names no source of its own
-        lo, hi = _span_of(mention, inside)
+        lo, hi = span_of(mention, inside)
         span = mention.doc[lo : hi + 1]
         found.speaker, found.kind = span.text, SpeakerKind.MEDIA
         found.start, found.end = span.start_char, span.end_char

@@ -31,7 +31,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from storyline import claims_lexicon as lex
-from storyline.attribution import Found, Unit, attribute, root_of, subject_of
+from storyline.attribution import Found, Unit, attribute, root_of
+from storyline.attribution_syntax import subject_of
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
     Article,

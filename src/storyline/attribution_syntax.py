@@ -1,0 +1,279 @@
+"""Parse-tree predicates for attribution: subjects, reporting frames, speaker noun phrases.
+
+Small questions about one spaCy token that :mod:`storyline.attribution` asks again and
+again: is this noun something that can speak, where is a verb's subject (also when the
+parser hung it elsewhere), is this reporting clause set off after a quotation, is it an
+"as X reported" clause. Nothing here knows about claims, outlets or articles.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from storyline import claims_lexicon as lex
+from storyline.model import SpeakerKind
+
+__all__ = [
+    "GROUPS",
+    "SPEAKER_CUT",
+    "SUBJ",
+    "after_quote",
+    "as_clause",
+    "colon_after",
+    "content_of",
+    "depth",
+    "inverted_speaker",
+    "is_participle",
+    "kind_of",
+    "noun_before",
+    "parenthetical",
+    "party_state",
+    "says_something",
+    "set_off",
+    "span_of",
+    "speakerlike",
+    "subject_of",
+]
+
+SUBJ = ("nsubj", "nsubjpass", "csubj")
+# Dependents that do not belong to a speaker's name.
+SPEAKER_CUT = frozenset(("relcl", "acl", "appos", "punct", "advcl", "parataxis", "cc"))
+# Unnamed groups that speak ("Some said...", "Those who saw it claimed...").
+GROUPS = (
+    "some",
+    "many",
+    "others",
+    "several",
+    "few",
+    "those",
+    "most",
+    "both",
+    "all",
+    "one",
+    "another",
+)
+PARTY_STATE = re.compile(r"^[RDI]-[A-Z]")  # "Darrell Issa, R-Calif.,"
+SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
+
+
+def noun_before(verb: Any, content: Any) -> Any:
+    """The noun phrase right before a verb the parser left without a subject ("..., an
+    official with knowledge of the talks told CNN"), if it can speak."""
+    i = verb.i - 1
+    while i >= 0 and verb.doc[i].is_punct:
+        i -= 1
+    if i < 0 or verb.doc[i].pos_ not in ("NOUN", "PROPN"):
+        return None
+    tok = verb.doc[i]
+    inner = {t.i for t in content.subtree} if content is not None and content.i != verb.i else set()
+    while tok.head.i < verb.i and (
+        tok.dep_ in ("pobj", "prep", "compound", "poss", "nmod")
+        or (tok.dep_ == "appos" and party_state(tok))  # "Darrell Issa, R-Calif., said"
+    ):
+        tok = tok.head
+    # Inside the reported clause only when set off by a comma ("..., an official told CNN").
+    after_comma = tok.left_edge.i > 0 and verb.doc[tok.left_edge.i - 1].text == ","
+    if (tok.i in inner and not after_comma) or tok.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return tok if speakerlike(tok) else None
+
+
+def party_state(tok: Any) -> bool:
+    return bool(PARTY_STATE.match(tok.doc[tok.left_edge.i : tok.i + 1].text))
+
+
+def after_quote(verb: Any, subject: Any) -> bool:
+    """Whether the reporting clause follows a closing quotation mark ('...," she said')."""
+    first = min(verb.i, subject.left_edge.i) if subject is not None else verb.i
+    doc = verb.doc
+    return (
+        first >= 2
+        and doc[first - 1].text in ("”", '"', "’", "'")
+        and doc[first - 2].text in (",", ".", "!", "?", "…", "-", "—")
+    )
+
+
+def set_off(verb: Any) -> bool:
+    """ "..., officials said", "“...” she said": the reporting clause is marked off by
+    punctuation from what it reports (not "police who claim he pointed a gun")."""
+    subject = next((c for c in verb.children if c.dep_ in SUBJ and c.i < verb.i), None)
+    before = subject.left_edge.i - 1 if subject is not None else verb.i - 1
+    return before >= 0 and verb.doc[before].text in SET_OFF
+
+
+def parenthetical(verb: Any, inside: set[int] | None) -> bool:
+    """ "The rate, he wrote, suggests that...": a reporting clause set inside what it reports."""
+    if not (
+        verb.dep_ == "parataxis"
+        and verb.i < verb.head.i
+        and (inside is None or verb.head.i in inside)
+        and any(c.dep_ == "nsubj" for c in verb.children)
+    ):
+        return False
+    doc = verb.doc
+    words = [t.i for t in verb.subtree if not t.is_punct]
+    lo, hi = min(words), max(words)
+    return lo > 0 and hi + 1 < len(doc) and doc[lo - 1].text == "," and doc[hi + 1].text == ","
+
+
+def inverted_speaker(verb: Any) -> Any:
+    """ "..., reported the Daily Planet": the speaker after a verb that closes the sentence."""
+    if verb.i == 0 or verb.doc[verb.i - 1].text not in (",", "”", '"', "’", "'"):
+        return None
+    if any(c.dep_ in SUBJ and c.i < verb.i for c in verb.children):
+        return None
+    after = [c for c in verb.children if c.dep_ in ("nsubj", "dobj", "attr") and c.i > verb.i]
+    if not after or after[0].pos_ == "PRON":
+        return None
+    # After a closing quotation mark any noun phrase speaks ('"...," reads one comment').
+    quote_before = verb.doc[verb.i - 1].text in ("”", '"', "’", "'")
+    if not (speakerlike(after[0]) or (quote_before and after[0].pos_ in ("NOUN", "NUM"))):
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp") and c.i > verb.i for c in verb.children):
+        return None  # "..., told the court that ...": a new clause, not an inversion
+    return after[0]
+
+
+def is_participle(tok: Any) -> bool:
+    """ "..., saying that": a speech participle hanging off the main verb or its object.
+
+    It must carry what is said: "died while reporting from Syria" reports nothing.
+    """
+    return (
+        tok.tag_ == "VBG"
+        and tok.lemma_.lower() in lex.STRONG_SPEECH
+        and (tok.dep_ == "advcl" or (tok.dep_ == "acl" and tok.head.dep_ == "dobj"))
+        and not any(c.dep_ == "mark" for c in tok.children)
+        and (any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in tok.children) or colon_after(tok))
+    )
+
+
+def as_clause(tok: Any) -> bool:
+    """ "..., as The Daily Planet reported": the clause reports its head.
+
+    Not "as all candidates stressed support" (a reason): the verb takes no object of its own.
+    """
+    return (
+        tok.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children)
+    )
+
+
+def colon_after(tok: Any) -> bool:
+    return tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].text == ":"
+
+
+def says_something(tok: Any) -> bool:
+    """A speech verb used as one: with an object, a negation, a topic or a colon."""
+    if tok.lemma_.lower() == "say":  # 'X said Saturday.' after a quotation line
+        return True
+    for c in tok.children:
+        if c.dep_ in ("dobj", "dative", "ccomp", "xcomp", "neg", "attr", "oprd"):
+            return True
+        if c.dep_ == "prep" and not any(
+            g.ent_type_ in ("DATE", "TIME", "GPE", "LOC", "FAC") for g in c.children
+        ):
+            return True
+    if colon_after(tok) or tok.dep_ in ("parataxis", "ccomp"):
+        return True
+    # "..., a source said yesterday", "“...” he said": set off after what it reports.
+    subject = next((c for c in tok.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+    before = subject.left_edge.i - 1 if subject is not None else tok.i - 1
+    return before >= 0 and tok.doc[before].text in (",", "”", '"', "’", "'")
+
+
+def depth(tok: Any, root: Any) -> int:
+    """How many heads up from ``tok`` the ``root`` is (50: not above it)."""
+    steps = 0
+    while tok.i != root.i and tok.head.i != tok.i and steps < 50:
+        tok = tok.head
+        steps += 1
+    return steps if tok.i == root.i else 50
+
+
+def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
+    """The subject of a verb, looking through control ("officials have yet to comment").
+
+    With ``inside``, a subject within the unit wins over one the parser found in a heading
+    glued before it.
+    """
+    if verb is None:
+        return None
+    tok = verb
+    for _ in range(4):
+        for deps in (("nsubj", "csubj"), ("nsubjpass",)):
+            subjects = [c for c in tok.children if c.dep_ in deps]
+            if inside is not None:
+                subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
+            if subjects:
+                return subjects[0]
+        if tok.dep_ == "acl" and is_participle(tok):  # "downplayed the unrest saying"
+            tok = tok.head.head
+            continue
+        if (tok.dep_ in ("xcomp", "conj") or is_participle(tok)) and tok.head.i != tok.i:
+            tok = tok.head
+            continue
+        break
+    return None
+
+
+def speakerlike(tok: Any) -> bool:
+    if tok is None:
+        return False
+    if tok.pos_ == "PRON":
+        return tok.lower_ in ("he", "she", "they", "it", "we", "i")
+    lemma = tok.lemma_.lower()
+    return (
+        tok.ent_type_ in ("PERSON", "ORG", "NORP", "GPE")
+        or tok.pos_ == "PROPN"
+        or lemma in lex.ANON_HEADS
+        or lemma in lex.DOC_NOUNS
+        or lemma in lex.PERSON_NOUNS
+        or lex.is_media_noun(tok)
+        or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
+    )
+
+
+def content_of(verb: Any, root: Any) -> Any:
+    for child in verb.children:
+        if child.dep_ in ("ccomp", "xcomp"):
+            return child
+    if (
+        (verb.dep_ in ("parataxis", "ccomp") and verb.i > verb.head.i)
+        or as_clause(verb)
+        or parenthetical(verb, None)
+    ):
+        return verb.head
+    return root
+
+
+def span_of(head: Any, inside: set[int]) -> tuple[int, int]:
+    """Token index range of a noun phrase: the head with its modifiers, not its clauses."""
+    lo = hi = head.i
+    for child in head.children:
+        if child.dep_ in SPEAKER_CUT or child.i not in inside:
+            continue
+        sub = [t.i for t in child.subtree if t.i in inside]
+        if sub:
+            lo, hi = min(lo, min(sub)), max(hi, max(sub))
+    return lo, hi
+
+
+def kind_of(head: Any, span: Any) -> SpeakerKind:
+    lemma = head.lemma_.lower()
+    if head.lower_ in GROUPS:
+        return SpeakerKind.ANONYMOUS
+    if head.pos_ == "PRON":
+        return SpeakerKind.PERSON if head.lower_ in ("he", "she", "i") else SpeakerKind.ORGANISATION
+    has_person = any(t.ent_type_ == "PERSON" for t in span)
+    if (lemma in lex.ANON_HEADS or head.lower_ in GROUPS) and not has_person:
+        return SpeakerKind.ANONYMOUS
+    if lemma in lex.DOC_NOUNS:
+        return SpeakerKind.DOCUMENT
+    if lex.is_media_noun(head):  # "British media", "the newspaper", "state television"
+        return SpeakerKind.MEDIA
+    if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
+        return SpeakerKind.PERSON
+    return SpeakerKind.ORGANISATION

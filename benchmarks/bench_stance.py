@@ -52,13 +52,15 @@ def main() -> int:
     base = model.cache_stats()
 
     embed_time = 0.0
+    embedded = 0
     original = model.embed
 
     def timed(texts: list[str]):  # type: ignore[no-untyped-def]
-        nonlocal embed_time
+        nonlocal embed_time, embedded
         t = time.perf_counter()
         out = original(texts)
         embed_time += time.perf_counter() - t
+        embedded += len(texts)
         return out
 
     model.embed = timed  # type: ignore[method-assign]
@@ -75,10 +77,13 @@ def main() -> int:
     sentences = sum(len(model.articles.data[model._key(a)].spans) for a in articles)
     print(f"pairs: {n} ({len(claims)} claims x {len(articles)} articles, {sentences} sentences)")
     print(f"torch threads: {torch.get_num_threads()}, cpu count: {os.cpu_count()}")
+    # On a shared machine the figures scale with the load; print it next to them.
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"model load + warm-up: {t_load:.1f} s")
     print(f"stance: {elapsed:.1f} s -> {n / elapsed:.0f} pairs/s")
     print(
-        f"  of which embedding: {embed_time:.1f} s; features + classifiers: "
+        f"  of which embedding: {embed_time:.1f} s ({embedded} texts, "
+        f"{embedded / max(embed_time, 1e-9):.0f} texts/s); features + classifiers: "
         f"{elapsed - embed_time:.1f} s -> {n / max(elapsed - embed_time, 1e-9):.0f} pairs/s"
     )
     for kind in ("article", "claim"):

@@ -7,7 +7,11 @@ vector arithmetic, which is what makes thousands of pairs per second possible.
 
 The features follow the FNC-1 literature: TF-IDF cosine of claim vs body and lead (UCL),
 word / bigram / character n-gram overlap and refuting / hedging / negation lexicons (the
-official baseline, Athene), plus sentence-embedding similarities. The lexicons are generic
+official baseline, Athene), plus sentence-embedding similarities. The agree / discuss line is
+whether the body asserts the claim or reports it, so cue words, denial polarity and attribution
+are also measured on the sentences that match the claim best (not only over the whole body),
+and lines of fewer than :data:`MIN_SENTENCE_WORDS` words (headings, captions) are dropped. The
+lexicons are generic
 English cue words, nothing specific to any story.
 """
 

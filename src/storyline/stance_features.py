@@ -11,8 +11,7 @@ official baseline, Athene), plus sentence-embedding similarities. The agree / di
 whether the body asserts the claim or reports it, so cue words, denial polarity and attribution
 are also measured on the sentences that match the claim best (not only over the whole body),
 and lines of fewer than :data:`MIN_SENTENCE_WORDS` words (headings, captions) are dropped. The
-lexicons are generic
-English cue words, nothing specific to any story.
+lexicons are generic English cue words, nothing specific to any story.
 """
 
 from __future__ import annotations

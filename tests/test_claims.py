@@ -488,6 +488,35 @@ def test_speaker_inside_a_continued_quotation_is_quoted_not_the_source(nlp: Any)
     assert find(claims, "seen in Syria").attribution.speaker is None
 
 
+@pytest.mark.parametrize(
+    ("text", "outlets"),
+    [
+        (
+            "Jane Okafor told The Independent newspaper that the clinic had closed.",
+            ("The Independent",),
+        ),
+        ("The security official cited by Reuters said that the road was shut.", ("Reuters",)),
+        ("Speaking to CNN, the mayor said that the bridge was safe.", ("CNN",)),
+        ("The tablets will ship in May, Brad Okoye reports for Bloomberg.", ("Bloomberg",)),
+        (
+            "The suspect was born abroad, according to the BBC and the Washington Post.",
+            ("BBC", "The Washington Post"),
+        ),
+        (
+            "The senator told Fox News Channel's Greta Van Susteren that the border was open.",
+            ("Fox News",),
+        ),
+    ],
+)
+def test_more_outlet_frames(nlp: Any, text: str, outlets: tuple[str, ...]) -> None:
+    assert one(nlp, text).attribution.cited_outlets == outlets
+
+
+def test_talking_to_a_person_cites_no_outlet(nlp: Any) -> None:
+    c = one(nlp, "After talking to his lawyer, the driver said that he was innocent.")
+    assert c.attribution.cited_outlets == ()
+
+
 def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,

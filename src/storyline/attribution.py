@@ -249,6 +249,10 @@ def _speaker_of_verb(
             child.pos_ == "PROPN" or lex.is_media_noun(child) or child.text[:1].isupper()
         ):
             name = _outlet_name(child, inside, outlets)
+            # "told The Planet's Jane Doe": the reporter's outlet
+            owner = next((g for g in child.children if g.dep_ == "poss"), None)
+            if name is None and owner is not None and owner.i in inside:
+                name = _outlet_name(owner, inside, outlets)
             if name:
                 found.outlets.append(name)
         if child.dep_ == "agent":
@@ -447,6 +451,10 @@ def _according_to(unit: Unit, found: Found, inside: set[int], outlets: OutletTab
             continue
         sub = Found()
         _set_speaker(sub, pobj, inside, outlets)
+        for conj in pobj.conjuncts:  # "according to the BBC and The Planet"
+            name = _outlet_name(conj, inside, outlets) if conj.i in inside else None
+            if name:
+                sub.outlets.append(name)
         _merge(found, sub, "according to")
 
 
@@ -525,6 +533,14 @@ def _relays(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
     """
     for tok in unit.tokens:
         low, lemma = tok.lower_, tok.lemma_.lower()
+        if tok.dep_ == "acl" and lemma in ("cite", "quote") and tok.tag_ == "VBN":
+            for c in tok.children:  # "the official cited by the Planet said"
+                if c.dep_ == "agent":
+                    pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+                    name = _outlet_name(pobj, inside, outlets) if pobj is not None else None
+                    if name:
+                        found.outlets.append(name)
+            continue
         if tok.pos_ in ("VERB", "AUX") and lemma in _RELAY and tok is not found.verb_token:
             if tok.dep_ in ("relcl", "acl", "amod", "pcomp", "csubj", "xcomp") or any(
                 c.dep_ == "mark" and c.lower_ != "as" for c in tok.children
@@ -539,10 +555,23 @@ def _relays(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
                     name = _loose_outlet(mention, inside, outlets)
                 if name and mention is not None:
                     _relayed(found, name, mention, tok, inside)
-        elif low in ("for", "via") and tok.dep_ == "prep":
-            writing = tok.head.lemma_.lower() == "write" and tok.head.tag_ == "VBG"
+        elif low in ("for", "via", "to", "with") and tok.dep_ == "prep":
+            head = tok.head.lemma_.lower()
+            # "writing for X", "reports for X"; "speaking to X", "(via X)"
+            writing = low == "for" and (
+                (head == "write" and tok.head.tag_ == "VBG") or head == "report"
+            )
+            speaking = (
+                low in ("to", "with")
+                and head in ("speak", "talk")
+                and tok.head.tag_
+                in (
+                    "VBG",
+                    "VBD",
+                )
+            )
             pobj = next((g for g in tok.children if g.dep_ == "pobj"), None)
-            if pobj is None or pobj.i not in inside or not (writing or low == "via"):
+            if pobj is None or pobj.i not in inside or not (writing or speaking or low == "via"):
                 continue
             if writing:
                 name = _loose_outlet(pobj, inside, outlets)

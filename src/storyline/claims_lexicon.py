@@ -494,7 +494,9 @@ class OutletTable:
             names = [
                 c
                 for c in head.children
-                if c.dep_ in ("compound", "appos") and c.pos_ == "PROPN" and c.text[:1].isupper()
+                if c.dep_ in ("compound", "appos", "amod")
+                and c.pos_ == "PROPN"
+                and c.text[:1].isupper()
             ]
             if names:
                 hi = max(c.right_edge.i for c in names)

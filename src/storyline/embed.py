@@ -148,7 +148,7 @@ def embed_texts(
     with _LOCK:
         for t, v in zip(wanted, vecs, strict=True):
             out[todo[t]] = v
-            _MEMO[(path, t)] = v
+            _MEMO[(path, t)] = v.copy()  # not a view pinning the whole batch
         while len(_MEMO) > MEMO_SIZE:
             _MEMO.popitem(last=False)
     return out

@@ -17,6 +17,7 @@ of both relations together; articles in no group are independent on their own.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -73,6 +74,16 @@ def _hash32(shingle: str) -> int:
     return hash(shingle) & 0xFFFFFFFF
 
 
+@functools.lru_cache(maxsize=8)
+def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) for a threshold: datasketch searches them by numerical integration
+    each time an index is made (a quarter of a second), and a story makes one per update."""
+    from datasketch import MinHashLSH
+
+    probe = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    return probe.b, probe.r
+
+
 class _UnionFind:
     def __init__(self, n: int) -> None:
         self.parent = list(range(n))
@@ -101,7 +112,7 @@ def _copy_edges(
     from datasketch import MinHash, MinHashLSH
 
     sets = [shingles(a.text, p.shingle_size) for a in articles]
-    lsh = MinHashLSH(threshold=p.lsh_threshold, num_perm=p.num_perm)
+    lsh = MinHashLSH(num_perm=p.num_perm, params=_lsh_bands(p.lsh_threshold, p.num_perm))
     # Only "leaders" go into the LSH: an article that is a close copy of a leader is linked to
     # it and not inserted, so 500 copies of one text leave one entry and every lookup stays
     # small. Looser copies become leaders themselves, which keeps chains of edits linked.

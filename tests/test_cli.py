@@ -57,6 +57,11 @@ def test_unknown_article_is_a_one_line_error(sqlite_url: str) -> None:
     result = runner.invoke(app, ["show", "ffffffffffff", "--db", sqlite_url])
     assert result.exit_code == 1
     assert "no such article" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    # A short prefix is refused with the reason, not a bare "not found".
+    result = runner.invoke(app, ["show", "fff", "--db", sqlite_url])
+    assert result.exit_code == 1
+    assert "at least 6 characters" in result.output
 
 
 def test_bad_store_url_is_one_line_without_traceback(tmp_path: Path) -> None:

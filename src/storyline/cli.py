@@ -80,6 +80,16 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def not_found(kind: str, ident: str) -> str:
+    """The one-line error for an id that matches nothing, saying why a prefix may not."""
+    why = (
+        "a shortened id needs at least 6 characters"
+        if len(ident) < 6
+        else "no id is or starts with it, or more than one starts with it"
+    )
+    return f"{ident}: no such {kind} ({why})"
+
+
 def print_json(data: Any) -> None:
     from storyline.model import to_dict
 
@@ -183,7 +193,7 @@ def show(
     with open_db(db) as store:
         article = store.get_article(article_id)
     if article is None:
-        fail(f"{article_id}: no such article")
+        fail(not_found("article", article_id))
         return
     if as_json:
         print_json(article)

@@ -19,6 +19,7 @@ from storyline.cli import (
     err_console,
     eval_app,
     fail,
+    not_found,
     open_db,
     options,
     print_json,
@@ -46,7 +47,7 @@ def claims_command(
     with open_db(opts.db) as store:
         article = store.get_article(article_id)
         if article is None:
-            fail(f"{article_id}: no such article")
+            fail(not_found("article", article_id))
             return
         reading = store.get_reading(article.id)
     fresh = reading is None

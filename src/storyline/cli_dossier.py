@@ -8,7 +8,17 @@ from typing import Annotated, Any
 
 import typer
 
-from storyline.cli import DbOption, app, console, err_console, eval_app, fail, open_db, options
+from storyline.cli import (
+    DbOption,
+    app,
+    console,
+    err_console,
+    eval_app,
+    fail,
+    not_found,
+    open_db,
+    options,
+)
 
 
 class Format(StrEnum):
@@ -125,7 +135,7 @@ def dossier(
     with open_db(opts.db) as store:
         story = store.get_story(story_id)
         if story is None:
-            fail(f"{story_id}: no such story")
+            fail(not_found("story", story_id))
             return
         # Verdicts computed for an older article set are brought up to date first.
         notes: list[str] = []

@@ -263,3 +263,23 @@ def test_dossier_command_renders_every_format(seed_run, tmp_path: Path) -> None:
     res = runner.invoke(app, ["dossier", "nosuchstory", "--db", db])
     assert res.exit_code == 1 and "no such story" in res.output
     assert "Traceback" not in res.output
+
+
+def test_key_actors_take_the_resolved_canonical_name() -> None:
+    """Articles say "Russian" more often than "Russia": the actor is still named Russia."""
+    from storyline.dossier import _actors
+    from storyline.model import Article, Entity, Mention, ReadArticle
+
+    text = "Russian officials spoke. Russian troops moved. Russia denied it."
+    art = Article.create(text)
+    mentions = (
+        Mention(art.id, 0, 7, "Russian", "NORP", 0, "e-ru"),
+        Mention(art.id, 25, 32, "Russian", "NORP", 1, "e-ru"),
+        Mention(art.id, 46, 52, "Russia", "GPE", 2, "e-ru"),
+    )
+    reading = ReadArticle(article=art, mentions=mentions)
+    plain = _actors([reading])
+    assert plain[0].name == "Russian"  # without entities: the most frequent surface
+    named = _actors([reading], {"e-ru": Entity(id="e-ru", name="Russia", type="GPE")})
+    assert (named[0].name, named[0].type) == ("Russia", "GPE")
+    assert named[0].aliases == ("Russian",)

@@ -44,7 +44,7 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,7 @@ from storyline.model import (
     Article,
     Claim,
     ClaimLink,
+    Entity,
     ReadArticle,
     SourceGroup,
     Story,
@@ -80,6 +81,7 @@ __all__ = [
     "build_dossier",
     "dossier_from",
     "dossier_json_schema",
+    "story_entities",
 ]
 
 SCHEMA_VERSION = 1
@@ -283,7 +285,11 @@ def _count_reports(v: Verdict, articles: dict[str, Article]) -> int:
     return len(keys)
 
 
-def _actors(readings: Sequence[ReadArticle], limit: int = 12) -> tuple[Actor, ...]:
+def _actors(
+    readings: Sequence[ReadArticle],
+    entities: Mapping[str, Entity] | None = None,
+    limit: int = 12,
+) -> tuple[Actor, ...]:
     names: dict[str, Counter[str]] = {}
     types: dict[str, Counter[str]] = {}
     arts: dict[str, list[str]] = {}
@@ -303,13 +309,15 @@ def _actors(readings: Sequence[ReadArticle], limit: int = 12) -> tuple[Actor, ..
     out = []
     for key in ranked[:limit]:
         counts = names[key]
-        # The name: the most frequent form, the longer on ties ("Bashar al-Assad" > "Assad").
-        name = max(counts, key=lambda s: (counts[s], len(s)))
+        entity = (entities or {}).get(key)
+        # The resolved entity's canonical name ("Russia", not the adjective "Russian" the
+        # articles repeat); without one, the most frequent form, the longer on ties.
+        name = entity.name if entity else max(counts, key=lambda s: (counts[s], len(s)))
         out.append(
             Actor(
                 entity_id=key,
                 name=name,
-                type=types[key].most_common(1)[0][0],
+                type=entity.type if entity and entity.type else types[key].most_common(1)[0][0],
                 aliases=tuple(sorted(a for a in counts if a != name)),
                 mentions=sum(counts.values()),
                 article_ids=tuple(arts[key]),
@@ -324,8 +332,10 @@ def dossier_from(
     readings: Sequence[ReadArticle],
     verdicts: Sequence[Verdict],
     source_groups: Iterable[SourceGroup] = (),
+    entities: Mapping[str, Entity] | None = None,
 ) -> Dossier:
-    """Assemble a dossier from a story, its articles as read, its verdicts and its groups."""
+    """Assemble a dossier from a story, its articles as read, its verdicts and its groups;
+    ``entities`` (by id) name the key actors by their resolved canonical names."""
     articles = {r.article.id: r.article for r in readings}
     claims = {c.id: c for r in readings for c in r.claims}
     groups = [g for g in source_groups if len(g.article_ids) > 1]
@@ -375,7 +385,7 @@ def dossier_from(
         outlets=outlets,
         first_published=dated[0] if dated else None,
         last_published=dated[-1] if dated else None,
-        key_actors=_actors(readings),
+        key_actors=_actors(readings, entities),
         corroborated=tuple(buckets[VerdictLabel.CORROBORATED]),
         contested=tuple(buckets[VerdictLabel.CONTESTED]),
         single_source=tuple(buckets[VerdictLabel.SINGLE_SOURCE]),
@@ -448,7 +458,15 @@ def build_dossier(store: Any, story_id: str) -> Dossier:
         readings.append(r if r is not None else ReadArticle(article=a))
     verdicts = store.get_verdicts(story.id)
     groups = syndication_groups(articles, readings)
-    return dossier_from(story, readings, verdicts, groups)
+    return dossier_from(story, readings, verdicts, groups, story_entities(store, readings))
+
+
+def story_entities(store: Any, readings: Sequence[ReadArticle]) -> dict[str, Entity]:
+    """The stored entities the readings mention (empty for a store without them)."""
+    getter = getattr(store, "get_entities", None)
+    if getter is None:
+        return {}
+    return dict(getter({m.entity_id for r in readings for m in r.mentions if m.entity_id}))
 
 
 # --------------------------------------------------------------------------- JSON schema

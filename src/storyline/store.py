@@ -535,6 +535,17 @@ class Store:
             found = [json.loads(r[0]) for r in conn.execute(stmt)]
         return {d["id"]: d["part_of"] for d in found if d.get("part_of")}
 
+    def get_entities(self, ids: Iterable[str]) -> dict[str, Entity]:
+        wanted = list(dict.fromkeys(ids))
+        found: dict[str, Entity] = {}
+        with self.engine.connect() as conn:
+            for i in range(0, len(wanted), 500):
+                stmt = select(entities.c.data).where(entities.c.id.in_(wanted[i : i + 500]))
+                for row in conn.execute(stmt):
+                    e = Entity.from_dict(json.loads(row[0]))
+                    found[e.id] = e
+        return found
+
     def count_entities(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(entities)).scalar() or 0)

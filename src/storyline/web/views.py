@@ -476,10 +476,12 @@ def _sentences_for(
 def _dossier(store: Any, story: Story, readings: list[ReadArticle], verdicts: list[Verdict]) -> Any:
     """The dossier (the same object the Markdown/HTML dossier renders), or None without it."""
     try:
-        from storyline.dossier import dossier_from
+        from storyline.dossier import dossier_from, story_entities
     except ImportError:
         return None
-    return dossier_from(story, readings, verdicts, _source_groups(readings))
+    return dossier_from(
+        story, readings, verdicts, _source_groups(readings), story_entities(store, readings)
+    )
 
 
 _GROUPS: OrderedDict[tuple[Any, ...], list[Any]] = OrderedDict()

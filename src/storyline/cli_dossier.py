@@ -37,7 +37,7 @@ OutOption = Annotated[
 ]
 
 
-def _emit(dossiers: list[Any], fmt: Format, out: str | None) -> None:
+def emit_dossiers(dossiers: list[Any], fmt: Format, out: str | None) -> None:
     from storyline.report.html import render_html
     from storyline.report.json import render_json
     from storyline.report.markdown import render_markdown
@@ -115,7 +115,7 @@ def analyze(
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)
     if not dossiers:
         fail("no articles to analyse: every input failed or was empty")
-    _emit(dossiers, fmt, out)
+    emit_dossiers(dossiers, fmt, out)
     if stats.failed:
         raise typer.Exit(1)
 
@@ -150,7 +150,7 @@ def dossier(
             return
     for note in notes:
         err_console.print(f"[yellow]note:[/] {note}", highlight=False)
-    _emit([d], fmt, out)
+    emit_dossiers([d], fmt, out)
 
 
 @eval_app.command("contested")

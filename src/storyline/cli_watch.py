@@ -35,26 +35,21 @@ def watch(
     line, and rewrites the dossiers of the stories that changed into --out."""
     import time
 
-    from storyline.cli_dossier import Format, _emit
-    from storyline.pipeline import AnalyzeStats, analyze, load_stance_or_none
+    from storyline.cli_dossier import Format, emit_dossiers
+    from storyline.pipeline import AnalyzeStats, analyze
 
     if fmt not in ("markdown", "json", "html"):
         fail(f"--format {fmt!r}: use markdown, json or html")
     opts = options(db=db)
     done = 0
     any_failed = False
-    stance_notes: list[str] = []
-    stance_model = None
     with open_db(opts.db) as store:
         try:
             while rounds is None or done < rounds:
                 started = time.monotonic()
                 stats = AnalyzeStats()
-                if stance_model is None:
-                    stance_model = load_stance_or_none(opts, stance_notes)
-                dossiers = analyze(
-                    sources, store, opts, manifest=manifest, stats=stats, stance_model=stance_model
-                )
+                # analyze loads the stance model only when a story changed, once per process.
+                dossiers = analyze(sources, store, opts, manifest=manifest, stats=stats)
                 done += 1
                 stamp = time.strftime("%Y-%m-%d %H:%M:%S")
                 changed = stats.ingested > 0 or stats.stories_recomputed > 0
@@ -67,8 +62,10 @@ def watch(
                 any_failed = any_failed or bool(stats.failed)
                 for line in stats.failed:
                     err_console.print(f"  [red]failed[/] {line}", highlight=False)
+                for note in stats.notes:
+                    err_console.print(f"  [yellow]note:[/] {note}", highlight=False)
                 if out and changed and dossiers:
-                    _emit(dossiers, Format(fmt), out)
+                    emit_dossiers(dossiers, Format(fmt), out)
                 if rounds is not None and done >= rounds:
                     break
                 time.sleep(max(0.0, every - (time.monotonic() - started)))

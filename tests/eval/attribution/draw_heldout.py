@@ -1,0 +1,105 @@
+"""Draw and build the held-out attribution set (heldout.jsonl; see README.md).
+
+    python tests/eval/attribution/draw_heldout.py --list       # the drawn document ids
+    python tests/eval/attribution/draw_heldout.py --show ID    # numbered sentences of one document
+    python tests/eval/attribution/draw_heldout.py              # heldout_labels.txt -> heldout.jsonl
+
+The 50 documents of ``gold.jsonl`` were in view while earlier claims rules were written, so
+their figures are not clean. This set is drawn at random with a fixed seed from documents
+*not* in ``gold.jsonl`` and was labelled by hand (``heldout_labels.txt``, same format and
+guidelines as ``labels.txt``) before the reader was run on any of them.
+
+Draw: 20 FNC-1 bodies of 150-700 words (whitespace tokens) and at least 4 sentences, and
+10 ECB+ documents of any topic, none of them among the gold documents;
+``random.Random(SEED).sample`` over the candidates in ascending Body ID / loader order.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from build_gold import (  # noqa: E402
+    ECB_DIR,
+    FNC_BODIES,
+    ROOT,
+    build_claim,
+    parse_labels,
+    selected_documents,
+    split_sentences,
+)
+
+SEED = 20261123
+N_FNC, N_ECB = 20, 10
+MIN_WORDS, MAX_WORDS = 150, 700
+
+
+def heldout_documents() -> list[tuple[str, str]]:
+    """(doc id, text) of the 30 held-out documents, by the rule in the module docstring."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from storyline.evaluate.ecbplus import load_ecbplus
+
+    in_gold = {doc for doc, _ in selected_documents()}
+    rng = random.Random(SEED)
+    with FNC_BODIES.open(encoding="utf-8", newline="") as fh:
+        rows = sorted(csv.DictReader(fh), key=lambda r: int(r["Body ID"]))
+    fnc = [
+        (f"fnc1:{r['Body ID']}", r["articleBody"])
+        for r in rows
+        if f"fnc1:{r['Body ID']}" not in in_gold
+        and MIN_WORDS <= len(r["articleBody"].split()) <= MAX_WORDS
+        and len(split_sentences(r["articleBody"])) >= 4
+    ]
+    ecb = [
+        (f"ecbplus:{d.doc_id}.xml", d.text)
+        for d in load_ecbplus(ECB_DIR)
+        if f"ecbplus:{d.doc_id}.xml" not in in_gold
+    ]
+    return rng.sample(fnc, N_FNC) + rng.sample(ecb, N_ECB)
+
+
+def main() -> None:
+    docs = dict(heldout_documents())
+    if len(sys.argv) > 2 and sys.argv[1] == "--show":
+        for doc in sys.argv[2:]:
+            text = docs[doc]
+            print(f"=== {doc}")
+            for i, (a, b) in enumerate(split_sentences(text), 1):
+                print(f"{i}| {text[a:b]}")
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--list":
+        print("\n".join(docs))
+        return
+    labels = parse_labels(HERE / "heldout_labels.txt")
+    lines = []
+    for doc, entries in labels.items():
+        text = docs[doc]
+        spans = split_sentences(text)
+        seen: set[int] = set()
+        claims = []
+        for key, fields in entries:
+            lo, _, hi = key.partition("-")
+            idx = list(range(int(lo), int(hi or lo) + 1))
+            seen.update(idx)
+            if fields == ["-"]:
+                continue
+            claim = build_claim(doc, text, (spans[idx[0] - 1][0], spans[idx[-1] - 1][1]), fields)
+            assert text[claim["start"] : claim["end"]] == claim["sentence"]
+            claims.append(claim)
+        missing = set(range(1, len(spans) + 1)) - seen
+        if missing:
+            print(f"warning: {doc}: sentences not labelled: {sorted(missing)}", file=sys.stderr)
+        claims.sort(key=lambda c: c["start"])
+        lines.append(json.dumps({"doc": doc, "text": text, "claims": claims}, ensure_ascii=False))
+    (HERE / "heldout.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(lines)} documents, {sum(len(json.loads(x)['claims']) for x in lines)} claims")
+
+
+if __name__ == "__main__":
+    main()

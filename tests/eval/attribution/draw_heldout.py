@@ -3,6 +3,11 @@
     python tests/eval/attribution/draw_heldout.py --list       # the drawn document ids
     python tests/eval/attribution/draw_heldout.py --show ID    # numbered sentences of one document
     python tests/eval/attribution/draw_heldout.py              # heldout_labels.txt -> heldout.jsonl
+    python tests/eval/attribution/draw_heldout.py --dev ...    # the same for the dev set
+
+``--dev`` draws a second, disjoint set the same way (seed ``DEV_SEED``, excluding the held-out
+documents too): ``dev_labels.txt`` -> ``dev.jsonl``. Rules may be developed while looking at
+the dev set; never at the held-out one.
 
 The 50 documents of ``gold.jsonl`` were in view while earlier claims rules were written, so
 their figures are not clean. This set is drawn at random with a fixed seed from documents
@@ -36,17 +41,20 @@ from build_gold import (  # noqa: E402
 )
 
 SEED = 20261123
+DEV_SEED = 7
 N_FNC, N_ECB = 20, 10
 MIN_WORDS, MAX_WORDS = 150, 700
 
 
-def heldout_documents() -> list[tuple[str, str]]:
-    """(doc id, text) of the 30 held-out documents, by the rule in the module docstring."""
+def heldout_documents(dev: bool = False) -> list[tuple[str, str]]:
+    """(doc id, text) of the 30 held-out (or dev) documents, by the rule in the docstring."""
     sys.path.insert(0, str(ROOT / "src"))
     from storyline.evaluate.ecbplus import load_ecbplus
 
     in_gold = {doc for doc, _ in selected_documents()}
-    rng = random.Random(SEED)
+    if dev:
+        in_gold |= {doc for doc, _ in heldout_documents()}
+    rng = random.Random(DEV_SEED if dev else SEED)
     with FNC_BODIES.open(encoding="utf-8", newline="") as fh:
         rows = sorted(csv.DictReader(fh), key=lambda r: int(r["Body ID"]))
     fnc = [
@@ -65,7 +73,11 @@ def heldout_documents() -> list[tuple[str, str]]:
 
 
 def main() -> None:
-    docs = dict(heldout_documents())
+    dev = "--dev" in sys.argv
+    if dev:
+        sys.argv.remove("--dev")
+    name = "dev" if dev else "heldout"
+    docs = dict(heldout_documents(dev))
     if len(sys.argv) > 2 and sys.argv[1] == "--show":
         for doc in sys.argv[2:]:
             text = docs[doc]
@@ -76,7 +88,7 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--list":
         print("\n".join(docs))
         return
-    labels = parse_labels(HERE / "heldout_labels.txt")
+    labels = parse_labels(HERE / f"{name}_labels.txt")
     lines = []
     for doc, entries in labels.items():
         text = docs[doc]
@@ -97,7 +109,7 @@ def main() -> None:
             print(f"warning: {doc}: sentences not labelled: {sorted(missing)}", file=sys.stderr)
         claims.sort(key=lambda c: c["start"])
         lines.append(json.dumps({"doc": doc, "text": text, "claims": claims}, ensure_ascii=False))
-    (HERE / "heldout.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (HERE / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(lines)} documents, {sum(len(json.loads(x)['claims']) for x in lines)} claims")
 
 

@@ -289,6 +289,49 @@ def test_cluster_store_persists_and_places_new_articles_incrementally(store_url:
         assert store.unclustered_article_ids() == []
 
 
+def test_cluster_store_updates_a_story_without_reading_its_members_again(
+    store_url: str,
+) -> None:
+    """Copies and entities of a touched story come from what was kept per article (MinHash
+    signature, cited origin, key terms), also in a fresh process: only new articles are read."""
+    import storyline.story_store as story_store
+    from storyline.config import Options
+    from storyline.store import open_store
+    from storyline.stories import cluster_store
+    from storyline.syndication import signature
+
+    opts = Options(db=store_url)
+    wire = FIGHT_B[0] + " " + FIGHT_B[1]
+    first = Article.create(wire, outlet="wire.example", published="2012-07-07")
+    copy = Article.create(wire.replace("Saturday", "Sat."), outlet="x.example")
+    with open_store(store_url) as store:
+        for a in (first, _articles(FIGHT_B[2:3], outlet="espn.example")[0]):
+            store.add_article(a)
+        cluster_store(store, opts)
+        raw = store.get_embeddings(story_store.SIGNATURE_KEY, [first.id])[first.id]
+        assert np.array_equal(np.frombuffer(raw, dtype=np.uint32), signature(first.text))
+        assert store.get_embeddings(story_store.ORIGIN_KEY, [first.id]) == {first.id: b""}
+    for fresh in (False, True):
+        if fresh:
+            story_store._INDEX_CACHE.clear()
+            copy = Article.create(wire.replace("Saturday", "Sat"), outlet="y.example")
+        with open_store(store_url) as store:
+            store.add_article(copy)
+            asked: list[str] = []
+            real = store.get_reading
+
+            def counting(article_id: str, real=real) -> object:
+                asked.append(article_id)
+                return real(article_id)
+
+            store.get_reading = counting  # type: ignore[method-assign]
+            (story,) = cluster_store(store, opts)
+            assert asked == [copy.id]
+            assert first.id in story.syndication_groups[0]
+            assert copy.id in story.syndication_groups[0]
+    assert len(story.article_ids) == 4 and len(story.syndication_groups[0]) == 3
+
+
 def test_cli_stories_lists_and_updates(tmp_path: object) -> None:
     import json
 

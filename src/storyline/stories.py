@@ -187,6 +187,9 @@ class StoryIndex:
         self.changed: set[str] = set()
         self.removed: set[str] = set()
         self._recent: list[str] = []
+        # Per article, what a caller keeps for updating its stories without re-reading the
+        # article (story_store: syndication signature and cited origin).
+        self.article_facts: dict[str, Any] = {}
 
     # ------------------------------------------------------------------ features
 

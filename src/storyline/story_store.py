@@ -7,6 +7,11 @@ few articles to a large store would cost what the store holds: each article's ke
 kept next to its embedding (the store's embeddings table, under :data:`TERMS_KEY`), and
 articles, embeddings and terms are read in bulk. Members of reloaded stories are placed
 without scoring.
+
+Updating a touched story must not cost its size in reads either: its syndication groups come
+from each member's MinHash signature and cited origin, computed once per article and kept in
+the same table (:data:`SIGNATURE_KEY`, :data:`ORIGIN_KEY`), and its entities from the members'
+key terms; no member's reading or text is read again (a candidate pair of copies excepted).
 """
 
 from __future__ import annotations
@@ -24,10 +29,14 @@ if TYPE_CHECKING:
     from storyline.config import Options
     from storyline.store import Store
 
-__all__ = ["TERMS_KEY", "cluster_store", "reload_index"]
+__all__ = ["ORIGIN_KEY", "SIGNATURE_KEY", "TERMS_KEY", "cluster_store", "reload_index"]
 
 # Bump the version when key_terms changes: terms stored under an older key are recomputed.
 TERMS_KEY = "storyline.key-terms.v2"
+# Per article: its syndication signature (uint32 MinHash values; empty for a text without
+# words) and the outlet its claims cite most (utf-8; empty for none).
+SIGNATURE_KEY = "storyline.minhash.v1"
+ORIGIN_KEY = "storyline.cited-origin.v1"
 _SEP = "\x1f"
 _TOKEN_KEY = "stories.index_token"
 _INDEX_CACHE: dict[tuple[str, str, StoryParams], tuple[StoryIndex, str]] = {}
@@ -60,26 +69,101 @@ def _entity_ids(reading: ReadArticle | None) -> list[str]:
 
 
 def _terms_missing(
-    store: Store, index: StoryIndex, articles: Sequence[Article]
+    store: Store,
+    index: StoryIndex,
+    articles: Sequence[Article],
+    readings: dict[str, ReadArticle | None] | None = None,
 ) -> dict[str, frozenset[str]]:
     """Key terms of ``articles`` (with their entity ids): stored ones reused, missing ones
-    computed from the text and the reading, and stored."""
+    computed from the text and the reading, and stored. Readings read are left in
+    ``readings``."""
     stored = store.get_embeddings(TERMS_KEY, [a.id for a in articles])
     found = {
         aid: frozenset(t for t in raw.decode("utf-8").split(_SEP) if t)
         for aid, raw in stored.items()
     }
-    computed = {
-        a.id: index.terms_of(a, _entity_ids(store.get_reading(a.id)))
-        for a in articles
-        if a.id not in found
-    }
+    computed = {}
+    for a in articles:
+        if a.id in found:
+            continue
+        reading = store.get_reading(a.id)
+        if readings is not None:
+            readings[a.id] = reading
+        computed[a.id] = index.terms_of(a, _entity_ids(reading))
     if computed:
         store.put_embeddings(
             TERMS_KEY, {aid: _SEP.join(sorted(t)).encode("utf-8") for aid, t in computed.items()}
         )
         found.update(computed)
     return found
+
+
+def _facts_missing(
+    store: Store,
+    index: StoryIndex,
+    articles: Sequence[Article],
+    readings: dict[str, ReadArticle | None] | None = None,
+) -> None:
+    """Put the syndication signature and cited origin of ``articles`` in
+    ``index.article_facts``: from memory, else from the store, else computed (from the text
+    and the reading, ``readings`` holding those read already) and stored."""
+    import numpy as np
+
+    from storyline.syndication import primary_origin, signature
+
+    facts = index.article_facts
+    wanted = [a for a in articles if a.id not in facts]
+    if not wanted:
+        return
+    ids = [a.id for a in wanted]
+    sigs = store.get_embeddings(SIGNATURE_KEY, ids)
+    origins = store.get_embeddings(ORIGIN_KEY, ids)
+    new_sigs: dict[str, bytes] = {}
+    new_origins: dict[str, bytes] = {}
+    for a in wanted:
+        raw = sigs.get(a.id)
+        if raw is None:
+            sig = signature(a.text)
+            raw = new_sigs[a.id] = b"" if sig is None else sig.tobytes()
+        raw_origin = origins.get(a.id)
+        if raw_origin is None:
+            reading = readings[a.id] if readings and a.id in readings else store.get_reading(a.id)
+            origin = primary_origin(reading) if reading is not None else None
+            raw_origin = new_origins[a.id] = (origin or "").encode("utf-8")
+        facts[a.id] = (
+            np.frombuffer(raw, dtype=np.uint32) if raw else None,
+            raw_origin.decode("utf-8") or None,
+        )
+    if new_sigs:
+        store.put_embeddings(SIGNATURE_KEY, new_sigs)
+    if new_origins:
+        store.put_embeddings(ORIGIN_KEY, new_origins)
+
+
+def _story_record(index: StoryIndex, story_id: str) -> Story:
+    """The story with its syndication groups and entities, from what the index holds."""
+    from storyline.syndication import syndication_groups
+
+    story = index.story(story_id)
+    state = index.stories[story_id]
+    members = [state.members[aid] for aid in story.article_ids]
+    arts = [m.article for m in members]
+    facts = index.article_facts
+    groups = syndication_groups(
+        arts,
+        origins={a.id: facts[a.id][1] for a in arts},
+        signatures={a.id: facts[a.id][0] for a in arts},
+    )
+    entities: Counter[str] = Counter()
+    for m in members:
+        # The entity ids are the members' "@" terms (see _terms_missing), sorted as
+        # _entity_ids sorts a reading's.
+        entities.update(sorted(t[1:] for t in m.terms if t.startswith("@")))
+    return dataclasses.replace(
+        story,
+        syndication_groups=tuple(g.article_ids for g in groups),
+        entity_ids=tuple(e for e, _ in entities.most_common()),
+    )
 
 
 def reload_index(
@@ -129,7 +213,6 @@ def cluster_store(
 
     from storyline.embed import model_name
     from storyline.progress import progress_callback
-    from storyline.syndication import syndication_groups
 
     params = params or StoryParams()
     batch = max(1, int(getattr(options, "batch_size", 64) or 64))
@@ -168,7 +251,9 @@ def cluster_store(
             chunk = new[start : start + batch]
             vecs = _embed_missing(store, chunk, options, params.embed_chars)
             idx = ensure_index(len(next(iter(vecs.values()))))
-            terms = _terms_missing(store, idx, chunk)
+            readings: dict[str, ReadArticle | None] = {}
+            terms = _terms_missing(store, idx, chunk, readings)
+            _facts_missing(store, idx, chunk, readings)
             idx.prime(chunk, terms)
             for a in chunk:
                 idx.add(a, vecs[a.id], terms=terms[a.id])
@@ -182,18 +267,9 @@ def cluster_store(
         store.delete_story(sid)
     written = []
     for sid in sorted(changed):
-        story = index.story(sid)
-        arts = [index.stories[sid].members[aid].article for aid in story.article_ids]
-        readings = [r for r in (store.get_reading(a.id) for a in arts) if r is not None]
-        groups = syndication_groups(arts, readings or None)
-        entities: Counter[str] = Counter()
-        for r in readings:
-            entities.update(_entity_ids(r))
-        story = dataclasses.replace(
-            story,
-            syndication_groups=tuple(g.article_ids for g in groups),
-            entity_ids=tuple(e for e, _ in entities.most_common()),
-        )
+        # Members reloaded from an older store may have no stored facts yet: computed once.
+        _facts_missing(store, index, [m.article for m in index.stories[sid].members.values()])
+        story = _story_record(index, sid)
         store.put_story(story)
         written.append(story)
     token = uuid.uuid4().hex

@@ -3,10 +3,10 @@
 Two relations put articles in one group:
 
 * **copies** -- near-duplicate or lightly edited texts (wire copy carried by several outlets,
-  a shortened or re-headlined version). Found with MinHash over word shingles and LSH
-  (datasketch), so 500 copies of one article cost 500 lookups, not 125,000 comparisons; each
-  candidate pair is then checked on its exact shingle sets (Jaccard, or containment for a
-  shortened copy).
+  a shortened or re-headlined version). Found with MinHash over word shingles and LSH banding,
+  so 500 copies of one article cost 500 lookups, not 125,000 comparisons; each candidate pair
+  is then checked on its exact shingle sets (Jaccard, or containment for a shortened copy).
+  Signatures are stable across processes (:func:`signature`), so callers may store them.
 * **one cited origin** -- given readings, articles whose claims rest mainly on the same cited
   outlet ("according to CNN") tell one outlet's report, however differently worded; the cited
   outlet's own article joins them.
@@ -19,14 +19,12 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
+import zlib
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import Any
 
 from storyline.model import Article, ReadArticle, SourceGroup, normalise_text
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
 
 __all__ = [
     "SyndicationParams",
@@ -34,6 +32,7 @@ __all__ = [
     "outlet_key",
     "primary_origin",
     "shingles",
+    "signature",
     "syndication_groups",
 ]
 
@@ -68,16 +67,58 @@ def shingles(text: str, size: int = 5) -> set[str]:
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
 
 
-def _hash32(shingle: str) -> int:
-    # Python's string hash is salted per process, which is fine here: signatures are only
-    # compared within one call, never stored; it is many times faster than sha1.
-    return hash(shingle) & 0xFFFFFFFF
+_MERSENNE = (1 << 61) - 1
+_SIG_MEMO: OrderedDict[tuple[str, int, int], Any] = OrderedDict()
+# ~50 MB at 128 permutations: every member of a story touched again is signed from memory.
+SIG_MEMO_SIZE = 100_000
+
+
+@functools.lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[Any, Any]:
+    import numpy as np
+
+    # Fixed seed: signatures are stored with the articles and compared across processes.
+    rng = np.random.default_rng(1)
+    a = rng.integers(1, 1 << 32, size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+def signature(text: str, params: SyndicationParams | None = None) -> Any:
+    """The MinHash signature of ``text`` (``num_perm`` uint32 values; None for a text without
+    words). Stable across processes (CRC-32 of each shingle under fixed permutations), so it can
+    be stored with the article and a story touched again need not shingle its members anew."""
+    import numpy as np
+
+    p = params or SyndicationParams()
+    s = shingles(text, p.shingle_size)
+    if not s:
+        return None
+    hv = np.fromiter((zlib.crc32(x.encode("utf-8")) for x in s), dtype=np.uint64, count=len(s))
+    a, b = _permutations(p.num_perm)
+    # hv < 2**32 and a, b < 2**32: the affine map stays inside uint64 before the modulus.
+    phv = ((hv[:, None] * a[None, :] + b[None, :]) % _MERSENNE) & np.uint64(0xFFFFFFFF)
+    return phv.min(axis=0).astype(np.uint32)
+
+
+def _signature_of(article: Article, p: SyndicationParams, given: Mapping[str, Any] | None) -> Any:
+    if given is not None and article.id in given:
+        return given[article.id]
+    key = (article.id, p.shingle_size, p.num_perm)
+    if key in _SIG_MEMO:
+        _SIG_MEMO.move_to_end(key)
+        return _SIG_MEMO[key]
+    sig = signature(article.text, p)
+    _SIG_MEMO[key] = sig
+    while len(_SIG_MEMO) > SIG_MEMO_SIZE:
+        _SIG_MEMO.popitem(last=False)
+    return sig
 
 
 @functools.lru_cache(maxsize=8)
 def _lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
-    """(bands, rows) for a threshold: datasketch searches them by numerical integration
-    each time an index is made (a quarter of a second), and a story makes one per update."""
+    """(bands, rows) for a threshold, as datasketch chooses them (by numerical integration:
+    a quarter of a second, so once per threshold)."""
     from datasketch import MinHashLSH
 
     probe = MinHashLSH(threshold=threshold, num_perm=num_perm)
@@ -106,53 +147,67 @@ class _UnionFind:
 
 
 def _copy_edges(
-    articles: Sequence[Article], p: SyndicationParams
+    articles: Sequence[Article],
+    p: SyndicationParams,
+    signatures: Mapping[str, Any] | None = None,
 ) -> list[tuple[int, int, float, float]]:
     """(i, j, jaccard, containment) for every linked pair of copies, one edge per new link."""
-    from datasketch import MinHash, MinHashLSH
+    import numpy as np
 
-    sets = [shingles(a.text, p.shingle_size) for a in articles]
-    lsh = MinHashLSH(num_perm=p.num_perm, params=_lsh_bands(p.lsh_threshold, p.num_perm))
+    bands, rows = _lsh_bands(p.lsh_threshold, p.num_perm)
+    sigs = [_signature_of(a, p, signatures) for a in articles]
+    matrix = np.zeros((len(sigs), p.num_perm), dtype=np.uint32)
+    for i, sig in enumerate(sigs):
+        if sig is not None:
+            matrix[i] = sig
+    # Shingle sets only for the pairs the LSH proposes: most articles of a story are no copy
+    # of anything, and shingling every member of a story at each update cost its size.
+    sets: dict[int, set[str]] = {}
+
+    def shingle_set(i: int) -> set[str]:
+        got = sets.get(i)
+        if got is None:
+            got = sets[i] = shingles(articles[i].text, p.shingle_size)
+        return got
+
     # Only "leaders" go into the LSH: an article that is a close copy of a leader is linked to
     # it and not inserted, so 500 copies of one text leave one entry and every lookup stays
     # small. Looser copies become leaders themselves, which keeps chains of edits linked.
+    tables: list[dict[bytes, list[int]]] = [{} for _ in range(bands)]
     uf = _UnionFind(len(articles))
     edges: list[tuple[int, int, float, float]] = []
-    hashed: dict[frozenset[str], MinHash] = {}
-    seed: MinHash | None = None
-    for i, s in enumerate(sets):
-        if not s:
+    for i, sig in enumerate(sigs):
+        if sig is None:
             continue
-        key = frozenset(s)
-        m = hashed.get(key)
-        if m is None:
-            if seed is None:
-                m = seed = MinHash(num_perm=p.num_perm, hashfunc=_hash32)
-            else:
-                # Reusing the permutations skips their costly set-up for every article.
-                m = MinHash(
-                    num_perm=p.num_perm,
-                    hashfunc=_hash32,
-                    permutations=seed.permutations,
-                    scheme=seed.scheme,
-                )
-            m.update_batch(s)
-            hashed[key] = m
+        keys = [sig[k * rows : (k + 1) * rows].tobytes() for k in range(bands)]
+        found: dict[int, None] = {}
+        for table, key in zip(tables, keys, strict=True):
+            for j in table.get(key, ()):
+                found[j] = None
         closest = 0.0
-        for leader in lsh.query(m):
-            j = int(leader)
-            b = sets[j]
-            # Short texts are copies only when identical and not a mere headline.
-            if min(len(s), len(b)) < p.min_shingles and (s != b or len(s) < 5):
-                continue
-            inter = len(s & b)
-            jac = inter / len(s | b)
-            cont = inter / min(len(s), len(b))
-            closest = max(closest, jac)
-            if (jac >= p.min_jaccard or cont >= p.min_containment) and uf.union(i, j):
-                edges.append((j, i, jac, cont))
+        if found:
+            s = shingle_set(i)
+            cands = list(found)
+            # Jaccard as the signatures estimate it, for the candidates linked already: no new
+            # edge can come of them (500 copies of one text would cost 125,000 set checks).
+            estimate = (matrix[cands] == sig).mean(axis=1)
+            for j, est in zip(cands, estimate.tolist(), strict=True):
+                if uf.find(i) == uf.find(j):
+                    closest = max(closest, est)
+                    continue
+                b = shingle_set(j)
+                # Short texts are copies only when identical and not a mere headline.
+                if min(len(s), len(b)) < p.min_shingles and (s != b or len(s) < 5):
+                    continue
+                inter = len(s & b)
+                jac = inter / len(s | b)
+                cont = inter / min(len(s), len(b))
+                closest = max(closest, jac)
+                if (jac >= p.min_jaccard or cont >= p.min_containment) and uf.union(i, j):
+                    edges.append((j, i, jac, cont))
         if closest < p.leader_jaccard:
-            lsh.insert(str(i), m)
+            for table, key in zip(tables, keys, strict=True):
+                table.setdefault(key, []).append(i)
     return edges
 
 
@@ -214,11 +269,16 @@ def syndication_groups(
     articles: Sequence[Article],
     readings: Mapping[str, ReadArticle] | Iterable[ReadArticle] | None = None,
     params: SyndicationParams | None = None,
+    *,
+    origins: Mapping[str, str | None] | None = None,
+    signatures: Mapping[str, Any] | None = None,
 ) -> list[SourceGroup]:
     """Groups (of two or more articles) that count as one independent source each.
 
     ``readings`` (by article id, or an iterable of :class:`ReadArticle`) adds the cited-origin
-    relation; without them only copies are grouped. Groups list article ids in input order.
+    relation; without them only copies are grouped. ``origins`` (article id -> its
+    :func:`primary_origin`) may stand in for the readings, and ``signatures`` (article id ->
+    :func:`signature`) for hashing the texts again. Groups list article ids in input order.
     """
     p = params or SyndicationParams()
     articles = list({a.id: a for a in articles}.values())
@@ -227,21 +287,20 @@ def syndication_groups(
     pos = {a.id: i for i, a in enumerate(articles)}
     uf = _UnionFind(len(articles))
     copy_jac: dict[int, float] = {}  # root-independent: per article, weakest copy link
-    for i, j, jac, _cont in _copy_edges(articles, p):
+    for i, j, jac, _cont in _copy_edges(articles, p, signatures):
         uf.union(i, j)
         for k in (i, j):
             copy_jac[k] = min(copy_jac.get(k, 1.0), jac)
 
-    origin_of: dict[int, str] = {}
-    if readings is not None:
+    if origins is None and readings is not None:
         items = readings.values() if isinstance(readings, Mapping) else readings
+        origins = {r.article.id: primary_origin(r) for r in items}
+    origin_of: dict[int, str] = {}
+    if origins is not None:
         by_origin: dict[str, list[int]] = {}
         origin_name: dict[str, str] = {}
-        for r in items:
-            at = pos.get(r.article.id)
-            if at is None:
-                continue
-            origin = primary_origin(r)
+        for at, article in enumerate(articles):
+            origin = origins.get(article.id)
             if origin:
                 key = outlet_key(origin).replace(" ", "")
                 by_origin.setdefault(key, []).append(at)
@@ -273,10 +332,10 @@ def syndication_groups(
         if jacs:
             n = sum(1 for i in members if i in copy_jac)
             reasons.append(f"near-duplicate, Jaccard {min(jacs):.2f}" + (f" ({n} copies)"))
-        origins = sorted({origin_of[i] for i in members if i in origin_of})
-        if origins:
-            reasons.append("same cited origin: " + ", ".join(origins))
-        origin = origins[0] if origins else _earliest_outlet([articles[i] for i in members])
+        cited = sorted({origin_of[i] for i in members if i in origin_of})
+        if cited:
+            reasons.append("same cited origin: " + ", ".join(cited))
+        origin = cited[0] if cited else _earliest_outlet([articles[i] for i in members])
         groups.append(
             SourceGroup(
                 article_ids=tuple(articles[i].id for i in members),

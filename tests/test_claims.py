@@ -182,6 +182,70 @@ def test_ambiguous_pronoun_is_left_as_written(nlp: Any) -> None:
     assert not c.attribution.carried
 
 
+def test_gender_cues_set_aside_the_person_of_the_other_gender(nlp: Any) -> None:
+    # "Harris said he..." marks Harris as "he": the "she" after it is the other person named.
+    claims = read(
+        nlp,
+        "Tom Ward and Lena Moss met on Friday. Ward said he was tired. "
+        "She said the talks had failed.",
+    )
+    c = find(claims, "talks had failed")
+    assert c.attribution.speaker == "Lena Moss"
+    assert c.attribution.carried
+
+
+def test_gender_cue_does_not_take_the_last_speaker_of_the_other_gender(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Ms. Ines Varga met the mayor, Paul Okafor, on Monday. Varga said she was hopeful. "
+        "Okafor, a spokesman for the council, said the vote was delayed. "
+        '"She said it was over," she said.',
+    )
+    c = find(claims, "it was over")
+    assert c.attribution.speaker != "Okafor"
+
+
+def test_title_cues_without_a_clash_leave_the_pronoun(nlp: Any) -> None:
+    # Nothing marks Okafor's gender: two candidates remain, so "she" stays as written.
+    claims = read(nlp, "Ms. Ines Varga met Paul Okafor on Monday. She said the vote was delayed.")
+    c = find(claims, "vote was delayed")
+    assert c.attribution.speaker == "She"
+
+
+def test_sentence_cut_after_a_title_keeps_its_speaker(nlp: Any) -> None:
+    claims = read(nlp, "The road was closed for hours on Monday, Police Sgt. Dana Pike said.")
+    assert len(claims) == 1
+    assert claims[0].attribution.speaker == "Dana Pike"
+    assert claims[0].attribution.verb == "said"
+    claims = read(nlp, "The road was closed for hours on Monday, said Police Cpl. Dana Pike.")
+    assert len(claims) == 1
+    assert (claims[0].attribution.speaker or "").endswith("Dana Pike")
+    assert claims[0].attribution.kind is SpeakerKind.PERSON
+
+
+def test_call_signs_and_web_addresses_are_outlets(nlp: Any) -> None:
+    c = one(nlp, "Jo Park said in an interview with KQRT-TV that the bridge would reopen.")
+    assert c.attribution.speaker == "Jo Park"
+    assert c.attribution.cited_outlets == ("KQRT-TV",)
+    c = one(nlp, "According to KQRT, the bridge was closed after the storm.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("KQRT",)
+    c = one(nlp, "According to the website Harbornews.net, the bridge was closed on Monday.")
+    assert c.attribution.cited_outlets == ("Harbornews.net",)
+
+
+def test_unlisted_paper_named_by_its_masthead_word(nlp: Any) -> None:
+    c = one(nlp, "The mayor was 75, the Lakeport Sun Herald reported Wednesday.")
+    assert c.attribution.kind is SpeakerKind.MEDIA
+    assert c.attribution.cited_outlets == ("The Lakeport Sun Herald",)
+
+
+def test_outlet_of_a_correspondent_named_in_apposition(nlp: Any) -> None:
+    c = one(nlp, "CNN's correspondent, Maria Lopez, said the convoy had crossed the border.")
+    assert c.attribution.speaker == "Maria Lopez"
+    assert c.attribution.cited_outlets == ("CNN",)
+
+
 def test_media_speaker_reporting_a_named_source(nlp: Any) -> None:
     c = one(nlp, "The Guardian reported that the minister's aide Lena Holm confirmed the visit.")
     assert c.attribution.speaker == "the minister's aide Lena Holm" or (

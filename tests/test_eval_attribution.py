@@ -164,6 +164,8 @@ def test_matching_rules() -> None:
     assert not verbs_match("said", "deny") and not verbs_match(None, "say")
     assert outlets_match("Wall Street Journal", "The Wall Street Journal")
     assert outlets_match("WSJ", "The Wall Street Journal")
+    assert outlets_match("WaPo", "The Washington Post")  # aliases in the outlet list
+    assert not outlets_match("WaPo", "The New York Times")
     assert outlets_match("AP", "The Associated Press")
     assert outlets_match("the Post", "New York Post")
     assert not outlets_match("CNN", "Fox News")

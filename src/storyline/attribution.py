@@ -54,6 +54,8 @@ class Unit:
     line: str
     source: str  # the whole article text (Doc.text is rebuilt on every access)
     root_token: Any = None  # cached by _root
+    # Where a second parser sentence glued on after a title ("Sgt." | "Ann Tran said") starts.
+    joined_at: int | None = None
 
     @property
     def text(self) -> str:
@@ -127,11 +129,51 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _relays(unit, found, inside, outlets)
     if not found.speaker and not found.outlets:
         _trailing_report(unit, found, outlets)
+    if unit.joined_at is not None:
+        _joined_tail(unit, found, root, inside, outlets)
     if found.content is None:
         found.content = root
     if not found.speaker and not found.outlets:
         found.verb = None  # "it was noted that": no one to attribute the verb to
     return found
+
+
+def _joined_tail(
+    unit: Unit, found: Found, root: Any, inside: set[int], outlets: OutletTable
+) -> None:
+    """The speaker of a sentence the parser cut after a title: "..., Police Sgt." + "Ann Tran
+    said." (the tail's own subject) or "..., said Police Sgt." + "Ann Tran." (the name)."""
+    at = unit.joined_at
+    tail = [t for t in unit.tokens if at is not None and t.idx >= at]
+    if not tail:
+        return
+    name = []
+    for tok in tail:
+        if tok.pos_ != "PROPN" or tok.ent_type_ not in ("PERSON", ""):
+            break
+        name.append(tok)
+    if found.speaker and found.end is not None and name and 0 <= tail[0].idx - found.end <= 2:
+        found.end = name[-1].idx + len(name[-1].text)  # "said Police Sgt." + "Ann Tran"
+        found.speaker = unit.source[found.start : found.end]
+        found.kind = SpeakerKind.PERSON
+        return
+    if found.speaker:
+        return
+    for tok in tail:
+        if tok.lemma_.lower() not in lex.REPORTING_VERBS or tok.pos_ != "VERB":
+            continue
+        subject = subject_of(tok, inside) or noun_before(tok, None)
+        if subject is None or subject.idx < tail[0].idx or not speakerlike(subject):
+            continue
+        sub = Found()
+        _set_speaker(sub, subject, inside, outlets)
+        if sub.speaker:
+            found.speaker, found.kind, found.pronoun = sub.speaker, sub.kind, None
+            found.start, found.end = sub.start, sub.end
+            found.outlets.extend(sub.outlets)
+            found.verb, found.verb_token = tok.text.lower(), tok
+            found.content = root
+        return
 
 
 def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:
@@ -382,6 +424,10 @@ def _set_speaker(found: Found, head: Any, inside: set[int], outlets: OutletTable
             and child.i in inside
             and head.lemma_.lower() not in lex.MEDIA_NOUNS  # "the newspaper Al-Sabah"
         ):
+            for owner in head.children:  # "the Planet's correspondent, Jane Doe,"
+                name = _outlet_name(owner, inside, outlets) if owner.dep_ == "poss" else None
+                if name and owner.i in inside:
+                    found.outlets.append(name)
             head = child
             break
     lemma = head.lemma_.lower()

@@ -27,7 +27,8 @@ the reader passes the parsed doc in.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from storyline import claims_lexicon as lex
@@ -67,6 +68,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     outlets = load_outlets()
     claims: list[Claim] = []
     history: list[tuple[Unit, Found]] = []
+    genders = _genders(doc)
     blurbs = lex.blurb_lines(text, article.outlet)
     title = normalise_text(article.title) if article.title else None
     for unit in _units(doc, text, sentences):
@@ -74,7 +76,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
             continue
         found = attribute(unit, outlets)
         _resolve_media_noun(unit, found, outlets)
-        _carry(unit, found, history)
+        _carry(unit, found, history, genders)
         history.append((unit, found))
     _quoted_speakers(text, history)
     for unit, found in history:
@@ -100,7 +102,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
 
 def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[Unit]:
     lines = lex.line_bounds(text)
-    units = []
+    units: list[Unit] = []
     li = 0
     for sent in sentences:
         for lo, hi in lines[li:]:
@@ -118,6 +120,18 @@ def _units(doc: Any, text: str, sentences: Sequence[Sentence]) -> list[Unit]:
                 continue
             span = doc.char_span(start, end, alignment_mode="expand")
             tokens = list(span) if span is not None else []
+            prev = units[-1] if units else None
+            if (
+                prev is not None
+                and prev.line == text[lo:hi]
+                and lex.TITLE_ABBREV.search(text[prev.start : prev.end])
+                and text[start : start + 1].isupper()
+                and not text[prev.end : start].strip()
+            ):
+                # "..., Police Sgt." + "Ann Tran said.": one sentence the parser cut.
+                prev.joined_at, prev.end = start, end
+                prev.tokens += tokens
+                continue
             units.append(Unit(sent.index, start, end, tokens, text[lo:hi], text))
     return units
 
@@ -160,14 +174,35 @@ def _is_question(unit: Unit) -> bool:
 # --------------------------------------------------------------------------- carried attribution
 
 
-def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
+def _carry(
+    unit: Unit,
+    found: Found,
+    history: list[tuple[Unit, Found]],
+    genders: dict[str, str] | None = None,
+) -> None:
     recent = [f for _, f in history[-_CARRY_WINDOW:] if f.speaker and not f.pronoun]
     if found.pronoun in ("he", "she"):
-        # Without gender or coreference, only an unambiguous antecedent is taken: one person
-        # speaking in the last sentences and no other person named since; else the pronoun.
-        names = [f for f in recent if f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION)]
+        # Without coreference, only an unambiguous antecedent is taken: one person speaking
+        # in the last sentences and no other person named since; else the pronoun. People
+        # the text marks as of the other gender are no candidates.
+        gender = "m" if found.pronoun == "he" else "f"
+        table = genders or {}
+
+        def fits(name: str | None) -> bool:
+            return table.get(_surname_key(name or "")) in (None, "?", gender)
+
+        names = [
+            f
+            for f in recent
+            if f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION) and fits(f.speaker)
+        ]
         people = list(dict.fromkeys(f.speaker for f in names if f.speaker is not None))
-        named = _people_named(unit, history)
+        all_named = _people_named(unit, history)
+        named = [n for n in all_named if fits(n)]
+        left = {_surname_key(n): n for n in [*people, *named] if _surname_key(n)}
+        set_aside = any(not fits(n) for n in all_named) or any(
+            not fits(f.speaker) for f in recent if f.kind is SpeakerKind.PERSON
+        )
         if (
             len(people) == 1
             and names[-1].kind is SpeakerKind.PERSON
@@ -175,7 +210,11 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
         ):
             prev = next(f for f in reversed(recent) if f.speaker == people[0])
             _copy_from(found, prev, verb=found.verb)
-        elif names and names[-1].kind is SpeakerKind.PERSON and _only_named_since(unit, history):
+        elif (
+            names
+            and names[-1].kind is SpeakerKind.PERSON
+            and _only_named_since(unit, history, fits)
+        ):
             # Several people spoke earlier, but the last one is the only person named since.
             _copy_from(found, names[-1], verb=found.verb)
         elif (
@@ -187,8 +226,18 @@ def _carry(unit: Unit, found: Found, history: list[tuple[Unit, Found]]) -> None:
             # added": while another "he" is pending, the one person named may not be him.
             found.speaker, (found.start, found.end) = named[0], _span_of_name(unit, named[0])
             found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
+        elif len(left) == 1 and set_aside:
+            # One person in view once those the text marks as of the other gender are set
+            # aside ("Harris said he was tired. She said...").
+            (name,) = left.values()
+            prev_f = next((f for f in reversed(names) if f.speaker == name), None)
+            if prev_f is not None:
+                _copy_from(found, prev_f, verb=found.verb)
+            else:
+                found.speaker, (found.start, found.end) = name, _span_of_name(unit, name)
+                found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
         if found.pronoun is not None:
-            found.antecedent = _nearest_person(unit, found, history)
+            found.antecedent = _nearest_person(unit, found, history, fits)
         return
     if found.pronoun in ("it", "they"):
         want = {
@@ -351,7 +400,10 @@ def _people_named(unit: Unit, history: list[tuple[Unit, Found]]) -> list[str]:
 
 
 def _nearest_person(
-    unit: Unit, found: Found, history: list[tuple[Unit, Found]]
+    unit: Unit,
+    found: Found,
+    history: list[tuple[Unit, Found]],
+    fits: Callable[[str | None], bool] = bool,
 ) -> tuple[str, int, int] | None:
     """The person named last before a pronoun as the subject of a clause (or as a speaker),
     within this and the last three claims: "Tomas Berg recorded an interview. '...,' he said"
@@ -368,6 +420,7 @@ def _nearest_person(
         and e.end_char <= found.start
         and _is_subject(e.root)
         and outlets.lookup(e.text) is None
+        and fits(e.text)
     ]
     mentions += [
         (f.start, f.end, f.speaker)
@@ -378,6 +431,7 @@ def _nearest_person(
         and f.start is not None
         and f.end is not None
         and lo <= f.start < found.start
+        and fits(f.speaker)
     ]
     if not mentions:
         return None
@@ -391,13 +445,18 @@ def _is_subject(tok: Any) -> bool:
     return tok.dep_ in ("nsubj", "nsubjpass")
 
 
-def _only_named_since(unit: Unit, history: list[tuple[Unit, Found]]) -> bool:
-    """Whether the last person to speak is the only person named from then to this unit."""
+def _only_named_since(
+    unit: Unit,
+    history: list[tuple[Unit, Found]],
+    fits: Callable[[str | None], bool] = bool,
+) -> bool:
+    """Whether the last person to speak is the only person named from then to this unit
+    (people of the other gender aside)."""
     last = next(
         (
             (u, f)
             for u, f in reversed(history[-_CARRY_WINDOW:])
-            if f.speaker and not f.pronoun and f.kind is SpeakerKind.PERSON
+            if f.speaker and not f.pronoun and f.kind is SpeakerKind.PERSON and fits(f.speaker)
         ),
         None,
     )
@@ -406,10 +465,72 @@ def _only_named_since(unit: Unit, history: list[tuple[Unit, Found]]) -> bool:
     since, speaker = last[0].start, last[1].speaker or ""
     forms = {speaker} | _surnames(speaker)
     return all(
-        e.text in forms or e.text in speaker
+        e.text in forms or e.text in speaker or not fits(e.text)
         for e in unit.tokens[0].doc.ents
         if e.label_ == "PERSON" and since <= e.start_char < unit.end and len(e.text) > 1
     )
+
+
+def _surname_key(name: str) -> str:
+    """How a person is told apart: "Ms. Jane Doe's" -> "jane doe", "Doe" -> "doe"."""
+    words = re.sub(r"(?:'s|’s|')$", "", name.strip()).split()
+    words = [w for w in words if w.lower() not in lex.MALE_TITLES | lex.FEMALE_TITLES]
+    return " ".join(words).lower()
+
+
+class _Genders(dict[str, str]):
+    """Gender by full name; a bare surname takes the gender of the one full name it ends."""
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self:
+            return self[key]
+        if " " not in key:
+            fulls = {v for k, v in self.items() if k.endswith(" " + key)}
+            if len(fulls) == 1 and len([k for k in self.keys() if k.endswith(" " + key)]) == 1:
+                return fulls.pop()
+        return default
+
+
+def _genders(doc: Any) -> _Genders:
+    """ "m" or "f" for the people the article names, by surname, from what the text says of
+    them: a title before the name ("Ms. Doe"), a role noun beside it ("spokeswoman Jane
+    Doe", "Doe, a spokesman"), the first he/she after it in its sentence (no one else named
+    in between). Conflicting cues leave a person unmarked."""
+    votes: dict[str, list[int]] = {}
+    # A surname alone is often tagged as an organisation ("Ward said he..."): it still names
+    # the person whose full name ends in it.
+    surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
+    ents = [e for e in doc.ents if e.label_ == "PERSON" or e.text in surnames]
+    for e in ents:
+        key = _surname_key(e.text)
+        if not key:
+            continue
+        vote = votes.setdefault(key, [0, 0])
+        near = [t for t in doc[max(0, e.start - 2) : e.start + 1] if not t.is_punct]
+        near += [c for c in e.root.children if c.dep_ == "appos"]
+        if e.root.dep_ == "appos":
+            near.append(e.root.head)
+        for t in near:
+            low = t.lower_
+            vote[0] += 2 * (low in lex.MALE_TITLES or t.lemma_.lower() in lex.MALE_NOUNS)
+            vote[1] += 2 * (low in lex.FEMALE_TITLES or t.lemma_.lower() in lex.FEMALE_NOUNS)
+        for t in doc[e.end : e.sent.end]:
+            if t.ent_type_ == "PERSON":
+                break
+            if t.lower_ in lex.MALE_PRONOUNS or t.lower_ in lex.FEMALE_PRONOUNS:
+                vote[t.lower_ in lex.FEMALE_PRONOUNS] += 1
+                break
+    # "Doe said he..." marks "Jane Doe" too when she is the one full name ending in "Doe";
+    # family members share a surname, so with two such names the bare one marks no one.
+    for k in [k for k in votes if " " not in k]:
+        fulls = [f for f in votes if f.endswith(" " + k)]
+        if len(fulls) == 1:
+            votes[fulls[0]] = [a + b for a, b in zip(votes[fulls[0]], votes[k], strict=True)]
+    table = _Genders({k: "m" if m > f else "f" for k, (m, f) in votes.items() if m != f})
+    for k in list(votes):
+        if " " in k and k not in table:
+            table[k] = "?"
+    return table
 
 
 def _surnames(name: str) -> set[str]:

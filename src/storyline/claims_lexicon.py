@@ -78,8 +78,15 @@ REPORTING_VERBS = _words(
     conclude find show read cite quote brief inform notify agree dispute reject refute rebut
     dismiss refuse express publish speculate predict forecast signal imply mention fume quip
     joke exclaim shout yell scream whisper plead lament boast retort counter answer recount
-    advise continue repeat
+    advise continue repeat echo
     """
+)
+
+# Titles written with a full stop before a name ("Police Sgt. Ann Tran said"): the parser
+# often ends a sentence there, cutting the speaker off the claim it attributes.
+TITLE_ABBREV = re.compile(
+    r"(?<![\w.])(?:Capt|Lt|Sgt|Cpl|Col|Gen|Adm|Maj|Brig|Cmdr|Cdr|Pvt|Spc|Det|Insp|Supt|Ofc"
+    r"|Gov|Sen|Rep|Atty|Amb|Sec|Pres|Rev|Msgr|Fr|Dr|Prof|Mr|Mrs|Ms|Mt|St)\.$"
 )
 
 # Reporting verbs that deny or decline what follows ("Russia declined that...").
@@ -126,6 +133,15 @@ MEDIA_HEADS = _words(
     Daily Magazine Radio TV Television Broadcasting Press Wire Newspaper Newswire
     Courier Examiner Inquirer Sentinel Dispatch Bulletin Register Mercury Star-Ledger
     """
+)
+
+# Broadcasters' call signs ("KCTV-5", "WCVB-TV", "KHOU") and web addresses ("Planet.fr")
+# name media outlets whether or not the list knows them.
+CALL_SIGN = re.compile(
+    r"^[KW][A-Z]{3}(?:\s?-\s?(?:TV|FM|AM|DT|\d{1,2}))?$|^[KW][A-Z]{2}-(?:TV|FM|AM)$"
+)
+WEB_ADDRESS = re.compile(
+    r"^[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:com|net|org|co\.uk|uk|fr|de|it|es|ru|ca|au|in|io|tv|info)$"
 )
 
 # "the X newspaper", "the X news agency": the common noun that marks a media outlet.
@@ -266,6 +282,27 @@ DENIED_THINGS = _words(
 IGNORANCE = _words("know idea telling sure certain clear")
 ASKING = _words("ask wonder know see check question sound look decide")
 PERSONAL = ("he", "she", "they", "it", "we", "i")
+
+# Gender cues the text itself gives about a named person: a title before the name, a role
+# noun beside it ("spokeswoman Jane Doe", "Doe, his wife,"), a pronoun right after it.
+MALE_TITLES = _words("mr mr. sir lord king prince father fr. brother uncle monsignor msgr.")
+FEMALE_TITLES = _words("ms ms. mrs mrs. miss madam madame lady queen princess sister dame")
+MALE_NOUNS = _words(
+    """
+    spokesman chairman businessman congressman councilman alderman policeman fireman
+    actor husband son father brother boy man king prince uncle nephew grandfather grandson
+    widower boyfriend gentleman sportsman anchorman frontman
+    """
+)
+FEMALE_NOUNS = _words(
+    """
+    spokeswoman chairwoman businesswoman congresswoman councilwoman alderwoman policewoman
+    actress wife daughter mother sister girl woman queen princess aunt niece
+    grandmother granddaughter widow girlfriend lady sportswoman anchorwoman waitress
+    """
+)
+MALE_PRONOUNS = ("he", "him", "his", "himself")
+FEMALE_PRONOUNS = ("she", "her", "hers", "herself")
 QUOTE_OPEN = ("“", '"', "‘", "'", "«")
 SPOKEN_IN = _words("statement interview report post briefing release letter email tweet")
 CONTENT_VERBS = _words("find show read conclude agree point signal learn")
@@ -474,6 +511,18 @@ class OutletTable:
                 words = ent.text.split()
                 if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
                     return re.sub(r"^the ", "The ", ent.text)
+        bare = re.sub(r"^(?:the|The)\s+", "", re.sub(r"(?:'s|’s|')$", "", span.text.strip()))
+        if CALL_SIGN.match(bare) or WEB_ADDRESS.match(head.text):
+            return bare if CALL_SIGN.match(bare) else str(head.text)
+        words = bare.split()
+        if (
+            head.pos_ == "PROPN"
+            and head.text in MEDIA_HEADS
+            and len(words) > 1
+            and all(w[:1].isupper() for w in words)
+            and head.i == span[-1].i
+        ):
+            return "The " + bare if span.text.lower().startswith("the ") else bare
         lemma = head.lemma_.lower()
         if lemma in DOC_NOUNS | {"story", "article", "editorial", "interview"}:
             for c in head.children:

@@ -225,7 +225,8 @@ def _outlet_key(name: str) -> str:
 
 
 def outlets_match(predicted: str, gold: str) -> bool:
-    """Same outlet up to case, leading "the", possessive, containment or initials (WSJ)."""
+    """Same outlet up to case, leading "the", possessive, containment, initials (WSJ) or
+    aliases in the outlet list."""
     p, g = _outlet_key(predicted), _outlet_key(gold)
     if not p or not g:
         return False
@@ -235,7 +236,14 @@ def outlets_match(predicted: str, gold: str) -> bool:
     def initials(s: str) -> str:
         return "".join(w[0] for w in s.split() if w not in _STOP)
 
-    return p.replace(" ", "") == initials(g) or g.replace(" ", "") == initials(p)
+    if p.replace(" ", "") == initials(g) or g.replace(" ", "") == initials(p):
+        return True
+    # Aliases of one outlet in the shipped list ("WaPo" = "The Washington Post").
+    from storyline.claims_lexicon import load_outlets
+
+    table = load_outlets()
+    a, b = table.lookup(predicted), table.lookup(gold)
+    return a is not None and a == b
 
 
 # --------------------------------------------------------------------------- scores

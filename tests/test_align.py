@@ -169,3 +169,66 @@ def test_only_claims_close_to_one_claim_of_another_article_are_embedded():
     ]
     items[-1].article = "c"
     assert _lexically_close(items) == [3, 4, 5, 6, 7]
+
+
+class _TopicalStance:
+    """Says every article agrees and points at its first sentence, as an FNC-1 model does
+    for an on-topic body whatever the claim's specifics."""
+
+    def predict(self, claim: str, articles: list) -> list:
+        from storyline.model import Evidence, Stance
+
+        out = []
+        for a in articles:
+            first = a.text.split(". ")[0] + "."
+            ev = (Evidence(a.id, 0, len(first), first, 0.8),)
+            out.append(Stance(StanceLabel.AGREE, {"agree": 0.9}, ev, a.id))
+        return out
+
+
+def test_story_core_and_specifics() -> None:
+    from storyline.align import _states_specifics, story_core
+
+    texts = [
+        "The dam on the Arlo river burst on Monday, flooding three villages.",
+        "Three villages were flooded when the Arlo dam burst, officials said.",
+        "The Arlo dam burst after days of rain; the dam was built in 1961 by a state company.",
+    ]
+    core = story_core(texts, 0.5)
+    assert {"arlo", "burst", "villa", "flood"} <= core
+    assert "built" not in core and "compa" not in core
+    side = _claim("The dam was built in 1961 by a state company.")
+    main = _claim("The Arlo dam burst, flooding villages.")
+    # A side claim needs evidence that states its specifics; the main event needs none.
+    assert not _states_specifics(side, ["The Arlo dam burst on Monday."], core)
+    assert _states_specifics(side, ["It was built by a state company decades ago."], core)
+    assert _states_specifics(main, ["Villages were flooded when the dam burst."], core)
+
+
+def test_topical_agree_on_a_side_claim_is_discussion_not_support() -> None:
+    a = (
+        "The Arlo dam burst on Monday, flooding three villages. "
+        "The dam was built in 1961 by a state company."
+    )
+    b = "Three villages were flooded when the Arlo dam burst. Rescuers searched the river banks."
+    c = "The Arlo dam burst after heavy rain. Farmers lost their harvest to the flood water."
+    side = "The dam was built in 1961 by a state company."
+    readings = [
+        reading("art-a", a, outlet="A", claims={side: {}}),
+        reading("art-b", b, outlet="B"),
+        reading("art-c", c, outlet="C"),
+    ]
+    al = align("s-dam", readings, stance_model=_TopicalStance())
+    group = next(g for g in al.groups if any("1961" in c.text for c in readings[0].claims))
+    links = {lk.article_id: lk.relation for lk in al.links[group.id]}
+    assert links.get("art-b") is StanceLabel.DISCUSS
+    assert links.get("art-c") is StanceLabel.DISCUSS
+    off = align(
+        "s-dam",
+        readings,
+        stance_model=_TopicalStance(),
+        options=dataclasses.replace(AlignOptions(), specifics=False),
+    )
+    assert {lk.relation for lk in off.links[group.id] if lk.article_id != "art-a"} == {
+        StanceLabel.AGREE
+    }

@@ -84,6 +84,20 @@ def test_assad_consent_is_single_source(seed_run) -> None:
     }
 
 
+def test_side_claims_of_one_article_are_not_corroborated(seed_run) -> None:
+    """GOLD: the system's original exclusive Syrian use (000) and its use in Ukraine (004) rest
+    on one outlet each; the other article is on the story's topic but never states them."""
+    d = seed_run[0][0]
+    for patterns in ((r"exclusive", r"syria"), (r"ukrain", r"war")):
+        hits = [
+            st for st in _statements(d) if all(re.search(p, st["text"], re.I) for p in patterns)
+        ]
+        assert hits, patterns
+        for st in hits:
+            assert st["verdict"] in ("single-source", "unverified-hedged"), st["text"]
+            assert len({s["article_id"] for s in st["supporting"]}) == 1
+
+
 def test_russia_response_is_contested(seed_run) -> None:
     d = seed_run[0][0]
     contested = _statements(d, "contested")

@@ -79,6 +79,11 @@ class AlignOptions:
     max_stance_pairs: int = 150
     # A stance label counts only when its probability reaches this.
     min_stance_probability: float = 0.4
+    # An ``agree`` counts as support only when its evidence shares a term of what the claim
+    # says beyond the story's common ground (see :func:`_states_specifics`).
+    specifics: bool = True
+    # A word is common ground when at least this share of the story's articles use it.
+    core_share: float = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -372,6 +377,40 @@ def _lexically_close(items: list[_Item]) -> list[int]:
     return out
 
 
+_GENERIC_TERMS = frozenset(w[:5] for w in GENERIC_SPEAKER_WORDS)
+
+
+def _terms(text: str) -> set[str]:
+    # A 5-letter prefix: "defense"/"defence", "Syria"/"Syrian", "supply"/"supplied" meet.
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _FUNCTION_WORDS}
+
+
+def story_core(texts: Sequence[str], share: float) -> set[str]:
+    """Terms that at least ``share`` of the story's articles (and at least two) use: the
+    story's common ground, which every article repeats and no claim is specific about."""
+    counts: dict[str, int] = {}
+    for text in texts:
+        for t in _terms(text):
+            counts[t] = counts.get(t, 0) + 1
+    need = max(2, int(share * len(texts) + 0.999))
+    return {t for t, n in counts.items() if n >= need}
+
+
+def _states_specifics(claim: Claim, evidence: Iterable[str], core: set[str]) -> bool:
+    """Whether evidence sentences share at least one term of what ``claim`` says beyond the
+    story's common ground. The stance model reads articles as FNC-1 bodies: within a story
+    every article is on topic, and an article about the main event "agrees" with a side claim
+    ("the system was first supplied for the Syrian government's use") that it never states.
+    A claim made only of common ground is the main event itself and needs nothing more."""
+    specific = _terms(claim.text) - core - _GENERIC_TERMS
+    if not specific:
+        return True
+    said: set[str] = set()
+    for text in evidence:
+        said |= _terms(text)
+    return bool(specific & said)
+
+
 def _span_evidence(claim: Claim, score: float) -> tuple[Evidence, ...]:
     return (Evidence(claim.article_id, claim.start, claim.end, claim.text, round(score, 4)),)
 
@@ -407,6 +446,7 @@ def align_story(
         reps = sorted(reps, key=lambda r: (-len(r.claims), r.article.id))[: opts.max_articles]
     mentions = {r.article.id: r.mentions for r in reps}
     article_keys = {r.article.id: _article_keys(r.mentions) for r in reps}
+    core = story_core([r.article.text for r in reps], opts.core_share) if opts.specifics else set()
 
     items: list[_Item] = []
     for r in reps:
@@ -550,6 +590,15 @@ def align_story(
                 ev = tuple(
                     Evidence(a, e.start, e.end, e.text, e.score) for e in (st.evidence or ())
                 )
+                # A model that names no evidence is held to the article's whole text.
+                said = [e.text for e in ev] or [by_id[a].text]
+                if (
+                    label is StanceLabel.AGREE
+                    and opts.specifics
+                    and not _states_specifics(seed, said, core)
+                ):
+                    # On the story's topic without stating what is specific to the claim.
+                    label = StanceLabel.DISCUSS
                 links[group_of_seed[seed.id].id].append(
                     ClaimLink(seed.id, a, label, round(p, 4), None, ev)
                 )

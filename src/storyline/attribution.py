@@ -365,6 +365,12 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             and not any(c.dep_ == "agent" for c in tok.children)
         ):
             continue  # "They were told that...", "It was reported that...": no one speaks
+        if (
+            subject is not None
+            and subject.lower_ == "it"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        ):
+            continue  # "it would be nice to say...": an extraposed infinitive, no one speaks
         if lemma == "continue" and not after_quote(tok, subject):
             continue  # only '"...," she continued'; "the riots continued" reports nothing
         if (

@@ -191,6 +191,9 @@ def _carry(
         def fits(name: str | None) -> bool:
             return table.get(_surname_key(name or "")) in (None, "?", gender)
 
+        def marked(name: str | None) -> bool:
+            return bool(table.get(_surname_key(name or "")) == gender)
+
         names = [
             f
             for f in recent
@@ -212,11 +215,13 @@ def _carry(
             _copy_from(found, prev, verb=found.verb)
         elif (
             names
-            and names[-1].kind is SpeakerKind.PERSON
-            and _only_named_since(unit, history, fits)
+            and (names[-1].kind is SpeakerKind.PERSON or marked(names[-1].speaker))
+            and _only_named_since(unit, history, fits, marked)
         ):
-            # Several people spoke earlier, but the last one is the only person named since.
+            # Several people spoke earlier, but the last one is the only person named since
+            # (a speaker the text marks as "she" is a person whatever the tagger said).
             _copy_from(found, names[-1], verb=found.verb)
+            found.kind = SpeakerKind.PERSON
         elif (
             not people
             and len(set(named)) == 1
@@ -449,6 +454,7 @@ def _only_named_since(
     unit: Unit,
     history: list[tuple[Unit, Found]],
     fits: Callable[[str | None], bool] = bool,
+    marked: Callable[[str | None], bool] = lambda _: False,
 ) -> bool:
     """Whether the last person to speak is the only person named from then to this unit
     (people of the other gender aside)."""
@@ -456,7 +462,10 @@ def _only_named_since(
         (
             (u, f)
             for u, f in reversed(history[-_CARRY_WINDOW:])
-            if f.speaker and not f.pronoun and f.kind is SpeakerKind.PERSON and fits(f.speaker)
+            if f.speaker
+            and not f.pronoun
+            and (f.kind is SpeakerKind.PERSON or marked(f.speaker))
+            and fits(f.speaker)
         ),
         None,
     )

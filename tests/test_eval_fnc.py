@@ -93,3 +93,17 @@ def test_emergent_maps_labels() -> None:
     labels = {p.stance for p in data.pairs}
     assert labels == {"agree", "disagree", "discuss"}
     assert len(data.pairs) == 2071
+
+
+def test_topic_groups_keep_headlines_and_bodies_of_a_topic_together() -> None:
+    h1, h2, h3 = "Claim one", "Claim two", "Claim three"
+    pairs = [
+        fnc.FncPair(h1, "1", "agree"),
+        fnc.FncPair(h1, "2", "discuss"),
+        fnc.FncPair(h2, "2", "disagree"),  # joins h1's topic through body 2
+        fnc.FncPair(h3, "3", "agree"),
+        fnc.FncPair(h3, "1", "unrelated"),  # an unrelated pair links nothing
+    ]
+    g = fnc.topic_groups(pairs)
+    assert g[0] == g[1] == g[2] == g[4]  # the unrelated pair goes with its body's topic
+    assert g[3] != g[0]

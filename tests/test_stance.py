@@ -117,6 +117,61 @@ def test_disagree_scale_shifts_only_stage_two_and_keeps_a_distribution() -> None
     assert (scaled[:, 1] > plain[:, 1]).all()
 
 
+# --------------------------------------------------------------------------- bag-of-words stack
+
+
+def _stack_data(n_groups: int = 20) -> tuple[dict[str, object], list[str], list[str]]:
+    """Rows whose one shared term is weakly tied to the label, plus a term unique to each topic
+    that names its topic's label exactly: a model that has seen a topic reads its label off."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    labels = ("agree", "disagree", "discuss")
+    rows, cols, y, groups = [], [], [], []
+    rng = np.random.default_rng(3)
+    for g in range(n_groups):
+        lab = labels[g % 3]
+        for _ in range(12):
+            i = len(y)
+            rows += [i, i]
+            cols += [n_groups + int(rng.integers(0, 3)), g]  # noise term, topic term
+            y.append(lab)
+            groups.append(f"t{g}")
+    m = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(y), 40))
+    return {v: m for v in ("body", "claim", "top", "shared_top")}, y, groups
+
+
+def test_stack_out_of_fold_probabilities_never_see_their_own_topic() -> None:
+    import numpy as np
+
+    from storyline.stance_stack import fit_views
+
+    views, y, groups = _stack_data()
+    stack, oof = fit_views(views, y, groups, log=lambda _m: None)
+    labels = np.array(["agree", "disagree", "discuss"])
+    truth = np.array(y)
+    full = stack.features(views)
+    # The refitted model knows every topic term; the fold models never saw the held-out one.
+    assert (labels[full[:, :3].argmax(axis=1)] == truth).mean() > 0.95
+    assert (labels[oof[:, :3].argmax(axis=1)] == truth).mean() < 0.6
+    assert np.allclose(oof.reshape(len(y), 4, 3).sum(axis=2), 1.0, atol=1e-5)
+
+
+def test_stack_weights_survive_the_json_artifact() -> None:
+    import numpy as np
+
+    from storyline.stance_stack import BowStack, fit_views
+
+    views, y, groups = _stack_data()
+    stack, _ = fit_views(views, y, groups, log=lambda _m: None)
+    data = json.loads(json.dumps(stack.to_dict()))
+    again = BowStack.from_dict(data, vocab_size=40)
+    assert np.allclose(again.features(views), stack.features(views), atol=1e-3)
+    data["views"]["body"]["rows"][0] = 40
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        BowStack.from_dict(data, vocab_size=40)
+
+
 @pytest.mark.parametrize(
     ("claim", "reason"),
     [

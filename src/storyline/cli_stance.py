@@ -225,7 +225,8 @@ def train_stance_cmd(
     from pathlib import Path
 
     from storyline.evaluate.fnc import FncError
-    from storyline.stance import StanceError, train_stance
+    from storyline.stance import StanceError
+    from storyline.stance_train import train_stance
 
     for name in ("train_bodies.csv", "train_stances.csv"):
         if not (Path(data) / name).is_file():

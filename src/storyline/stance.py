@@ -2,9 +2,11 @@
 
 The shipped model (``data/stance/stance-model.json.gz``) is two LightGBM models over the
 features of :mod:`storyline.stance_features`: first related vs unrelated, then agree /
-disagree / discuss for related pairs, trained on the FNC-1 training split only
-(``storyline train stance --data DIR``). The file is data, not code: LightGBM's text model and
-a JSON TF-IDF vocabulary.
+disagree / discuss for related pairs, whose features also hold the class probabilities of
+linear bag-of-words models (:mod:`storyline.stance_stack`). It is trained on the FNC-1
+training split only (``storyline train stance --data DIR``, :mod:`storyline.stance_train`).
+The file is data, not code: LightGBM's text models, a JSON TF-IDF vocabulary and JSON linear
+weights.
 
 Each article is split into sentences and embedded once; the encodings sit in an LRU cache keyed
 by article id (or text hash), so judging many claims against one store embeds every article
@@ -166,6 +168,7 @@ class StanceModel:
         import lightgbm as lgb
 
         from storyline.stance_features import Tfidf
+        from storyline.stance_stack import BowStack
 
         try:
             self.meta = artifact.get("meta", {})
@@ -177,6 +180,19 @@ class StanceModel:
             self.threshold = float(artifact.get("related_threshold", 0.5))
             scale = artifact.get("stage2_scale") or {}
             self.stage2_scale = tuple(float(scale.get(lab, 1.0)) for lab in self.stage2_labels)
+            # Older artifacts have no stack: both stages then read the same columns.
+            self.stack = (
+                BowStack.from_dict(artifact["stack"], len(self.tfidf.vocab))
+                if artifact.get("stack")
+                else None
+            )
+            self.n_stage1 = self.stage1.num_feature()
+            n_extra = self.stack.n_features if self.stack else 0
+            if self.stage2.num_feature() != self.n_stage1 + n_extra:
+                raise ValueError(
+                    f"stage 2 reads {self.stage2.num_feature()} features, expected "
+                    f"{self.n_stage1} + {n_extra}"
+                )
         except (KeyError, TypeError, ValueError, lgb.basic.LightGBMError) as exc:
             raise StanceError(f"stance model: malformed artifact ({exc})") from None
         self.options = options
@@ -267,17 +283,34 @@ class StanceModel:
                 row, order, scores = pair_features(c, a, self.with_vectors)
                 rows.append(row)
                 orders.append((order, scores))
-            probs = self.probabilities(np.vstack(rows))
+            X = np.vstack(rows)
+            if self.stack is not None:
+                X = np.hstack([X, self.stack_features(claims, arts, [o[0] for o in orders])])
+            probs = self.probabilities(X)
             for k, i in enumerate(live):
                 article = pairs[i][1]
                 out[i] = self._stance(probs[k], arts[k], orders[k], article)
         return [s for s in out if s is not None]
 
+    def stack_features(
+        self, claims: Sequence[Any], arts: Sequence[Any], orders: Sequence[Sequence[int]]
+    ) -> np.ndarray:
+        """The bag-of-words probabilities that stage 2 reads after the pair features."""
+        from storyline.stance_stack import view_rows
+
+        if self.stack is None:
+            raise StanceError("this stance model has no bag-of-words stack")
+        return self.stack.features(view_rows(claims, arts, orders))
+
     def probabilities(self, features: np.ndarray) -> np.ndarray:
-        """(n, 4) probabilities in :data:`LABELS` order from feature rows."""
+        """(n, 4) probabilities in :data:`LABELS` order from feature rows.
+
+        Stage 1 reads the pair features (the first columns); stage 2 all of them, stack
+        probabilities included.
+        """
         import numpy as np
 
-        p_rel = np.asarray(self.stage1.predict(features), dtype=np.float64)
+        p_rel = np.asarray(self.stage1.predict(features[:, : self.n_stage1]), dtype=np.float64)
         p3 = np.asarray(self.stage2.predict(features), dtype=np.float64).reshape(len(features), -1)
         return combine_stages(p_rel, p3, self.stage2_labels, self.stage2_scale)
 
@@ -333,7 +366,8 @@ def combine_stages(
     """(n, 4) probabilities in :data:`LABELS` order from the two stages' outputs.
 
     ``scale`` multiplies each stage-2 class probability before renormalising: the decision
-    scaling of ``disagree`` chosen on the inner validation split (see :func:`choose_disagree`).
+    scaling of ``disagree`` chosen on the inner validation split (see
+    :func:`storyline.stance_train.choose_disagree`).
     """
     import numpy as np
 
@@ -473,283 +507,7 @@ def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> 
     )
 
 
-# --------------------------------------------------------------------------- training
+# --------------------------------------------------------------------------- data files
 
 DEFAULT_SPLIT_PATH = Path(__file__).parent / "data" / "stance" / "dev-split.json"
 DEFAULT_GATE_PATH = Path(__file__).parent / "data" / "stance" / "gate-sample.json"
-
-# LightGBM settings; chosen on an inner split of the training side (never on dev).
-STAGE1_PARAMS: dict[str, Any] = {
-    "objective": "binary",
-    "learning_rate": 0.05,
-    "num_leaves": 31,
-    "min_data_in_leaf": 40,
-    "feature_fraction": 0.5,
-    "bagging_fraction": 0.8,
-    "bagging_freq": 1,
-    "lambda_l2": 1.0,
-    "verbose": -1,
-    # One thread: on a shared machine OpenMP's spinning threads made two 60x slower.
-    "num_threads": 1,
-    "seed": 13,
-    "deterministic": True,
-}
-STAGE1_ROUNDS = 300
-STAGE2_PARAMS: dict[str, Any] = {
-    **STAGE1_PARAMS,
-    "objective": "multiclass",
-    "num_class": 3,
-    "num_leaves": 31,
-}
-STAGE2_ROUNDS = 400
-STAGE2_LABELS = ("agree", "disagree", "discuss")
-# Class weights of stage 2 are (majority / class count) ** this power: 1 would fully balance,
-# 0 ignore the imbalance; in between protects `disagree` without flooding it.
-CLASS_WEIGHT_POWER = 0.7
-# Candidates for the stage-2 class-weight power and for the factor on the stage-2 `disagree`
-# probability (applied by the model at predict time, stored in the artifact). Both are chosen by
-# :func:`choose_disagree` on an inner validation split of the TRAINING side (never on dev).
-CLASS_WEIGHT_POWERS = (0.7, 1.0)
-DISAGREE_SCALES = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0)
-# A candidate may cost at most this many points of inner-validation FNC weighted score against
-# the best candidate; among those, the best inner-validation `disagree` F1 wins.
-INNER_TOLERANCE = 0.5
-INNER_SEED = 29
-
-
-@dataclass(slots=True)
-class PairFeatures:
-    """Feature rows of labelled pairs, ready for the classifiers."""
-
-    X: np.ndarray
-    y: list[str]
-
-
-def fnc_features(
-    data: Any,
-    pairs: Sequence[Any],
-    tfidf: Any,
-    embed: Any,
-    with_vectors: bool = True,
-) -> np.ndarray:
-    """Feature rows for FNC pairs; every body and headline of ``data`` is encoded in one call.
-
-    Encoding all of ``data`` (not only ``pairs``) keeps the embedding calls identical between
-    runs, so a disk cache of them is reused by the train and dev sides alike.
-    """
-    import numpy as np
-
-    from storyline.stance_features import encode_articles, encode_claims, pair_features
-
-    body_ids = sorted(data.bodies, key=lambda x: (len(x), x))
-    arts = dict(
-        zip(
-            body_ids, encode_articles([data.bodies[b] for b in body_ids], tfidf, embed), strict=True
-        )
-    )
-    heads = sorted({p.headline for p in data.pairs})
-    claims = dict(zip(heads, encode_claims(heads, tfidf, embed), strict=True))
-    rows = [pair_features(claims[p.headline], arts[p.body_id], with_vectors)[0] for p in pairs]
-    return np.vstack(rows) if rows else np.zeros((0, 0), dtype=np.float32)
-
-
-def _class_weights(y: Sequence[str], power: float) -> dict[str, float]:
-    from collections import Counter
-
-    counts = Counter(y)
-    top = max(counts.values())
-    return {lab: (top / counts[lab]) ** power for lab in counts}
-
-
-def fit_stance(
-    X: np.ndarray,
-    y: Sequence[str],
-    *,
-    power: float = CLASS_WEIGHT_POWER,
-    rounds: tuple[int, int] = (STAGE1_ROUNDS, STAGE2_ROUNDS),
-) -> tuple[Any, Any]:
-    """Train both stages on feature rows; returns (stage1, stage2) LightGBM boosters."""
-    import lightgbm as lgb
-    import numpy as np
-
-    y_rel = np.array([lab != "unrelated" for lab in y], dtype=np.float32)
-    stage1 = lgb.train(STAGE1_PARAMS, lgb.Dataset(X, y_rel), num_boost_round=rounds[0])
-    return stage1, fit_stage2(X, y, power=power, rounds=rounds[1])
-
-
-def fit_stage2(
-    X: np.ndarray, y: Sequence[str], *, power: float = CLASS_WEIGHT_POWER, rounds: int = 0
-) -> Any:
-    """The agree / disagree / discuss booster, trained on the related rows of ``X``."""
-    import lightgbm as lgb
-    import numpy as np
-
-    rel = [i for i, lab in enumerate(y) if lab != "unrelated"]
-    y3 = [y[i] for i in rel]
-    weights = _class_weights(y3, power)
-    stage2 = lgb.train(
-        STAGE2_PARAMS,
-        lgb.Dataset(
-            X[rel],
-            np.array([STAGE2_LABELS.index(lab) for lab in y3]),
-            weight=np.array([weights[lab] for lab in y3], dtype=np.float32),
-        ),
-        num_boost_round=rounds or STAGE2_ROUNDS,
-    )
-    return stage2
-
-
-def choose_disagree(
-    data: Any, train_pairs: Sequence[Any], X_train: np.ndarray, log: Any = print
-) -> tuple[float, float, list[dict[str, float]]]:
-    """Pick (class-weight power, disagree scale) on an inner split of the training side only.
-
-    The inner split is carved from ``train_pairs`` exactly as the dev split is carved from all
-    of FNC-1 (:func:`storyline.evaluate.fnc.dev_split`: whole topics, no headline or body on both
-    sides, cross pairs dropped), with its own seed :data:`INNER_SEED`. Both stages are fitted on
-    the inner training side; every power in :data:`CLASS_WEIGHT_POWERS` times every scale in
-    :data:`DISAGREE_SCALES` is scored on the inner validation side. Candidates within
-    :data:`INNER_TOLERANCE` points of the best inner weighted score are kept, and the one with the
-    highest inner `disagree` F1 wins (ties: the higher weighted score). The dev split is never
-    looked at. Returns (power, scale, table of every candidate's inner scores).
-    """
-    import numpy as np
-
-    from storyline.evaluate import fnc
-
-    sub = data.subset(train_pairs)
-    inner = fnc.dev_split(sub, seed=INNER_SEED)
-    dev_h, dev_b = set(inner["dev_headline_ids"]), set(inner["dev_body_ids"])
-    side = [(p.headline_id in dev_h, p.body_id in dev_b) for p in train_pairs]
-    fit_rows = np.array([not h and not b for h, b in side])
-    val_rows = np.array([h and b for h, b in side])
-    y = [p.stance or "" for p in train_pairs]
-    y_fit = [lab for lab, keep in zip(y, fit_rows, strict=True) if keep]
-    y_val = [lab for lab, keep in zip(y, val_rows, strict=True) if keep]
-    log(f"inner split: {int(fit_rows.sum())} fit, {int(val_rows.sum())} validation pairs")
-    stage1, _ = fit_stance(X_train[fit_rows], y_fit, rounds=(STAGE1_ROUNDS, 1))
-    X_val = X_train[val_rows]
-    p_rel = np.asarray(stage1.predict(X_val), dtype=np.float64)
-    table: list[dict[str, float]] = []
-    for power in CLASS_WEIGHT_POWERS:
-        stage2 = fit_stage2(X_train[fit_rows], y_fit, power=power)
-        p3 = np.asarray(stage2.predict(X_val), dtype=np.float64).reshape(len(X_val), -1)
-        for scale in DISAGREE_SCALES:
-            vec = [scale if lab == "disagree" else 1.0 for lab in STAGE2_LABELS]
-            probs = combine_stages(p_rel, p3, STAGE2_LABELS, vec)
-            labels = [
-                "unrelated" if 1.0 - row[3] < 0.5 else LABELS[int(row[:3].argmax())]
-                for row in probs
-            ]
-            sc = fnc.score(y_val, labels)
-            table.append(
-                {
-                    "power": power,
-                    "scale": scale,
-                    "weighted": round(sc.weighted, 3),
-                    "macro_f1": round(sc.macro_f1, 4),
-                    "disagree_f1": round(sc.f1.get("disagree", 0.0), 4),
-                }
-            )
-            log(
-                f"inner power {power} scale {scale}: weighted {sc.weighted:.2f} "
-                f"macro-F1 {sc.macro_f1:.3f} disagree F1 {sc.f1.get('disagree', 0.0):.3f}"
-            )
-    best_w = max(r["weighted"] for r in table)
-    ok = [r for r in table if r["weighted"] >= best_w - INNER_TOLERANCE]
-    best = max(ok, key=lambda r: (r["disagree_f1"], r["weighted"]))
-    log(f"chosen on the inner split: power {best['power']}, disagree scale {best['scale']}")
-    return best["power"], best["scale"], table
-
-
-def train_stance(
-    data_dir: str | Path,
-    out: str | Path | None = None,
-    *,
-    split_path: str | Path | None = None,
-    cache_dir: str | None = None,
-    options: Options | None = None,
-    with_vectors: bool = False,
-    log: Any = print,
-) -> dict[str, Any]:
-    """Train on the FNC-1 training side of the committed split, score dev, write the artifact.
-
-    The stage-2 class-weight power and the `disagree` probability scale are chosen by
-    :func:`choose_disagree` on an inner topic split of the training side (dev is only scored),
-    then both stages are refitted on the whole training side with the chosen power, and the
-    scale is stored in the artifact (``stage2_scale``) so :meth:`StanceModel.predict` applies it.
-
-    Returns the dev scores (as :meth:`storyline.evaluate.fnc.Score.to_dict`) and timings.
-    """
-    import time
-
-    from storyline.evaluate import fnc
-    from storyline.stance_features import Tfidf, cached
-
-    t0 = time.perf_counter()
-    d = Path(data_dir)
-    data = fnc.load_fnc1(d / "train_bodies.csv", d / "train_stances.csv")
-    split_file = Path(split_path or DEFAULT_SPLIT_PATH)
-    if split_file.is_file():
-        split = fnc.load_split(split_file)
-    else:
-        split = fnc.dev_split(data)
-        split_file.parent.mkdir(parents=True, exist_ok=True)
-        split_file.write_text(json.dumps(split, indent=0) + "\n", encoding="utf-8")
-        log(f"wrote new dev split {split_file}")
-    train_pairs = fnc.apply_split(data, split, "train")
-    dev_pairs = fnc.apply_split(data, split, "dev")
-    if not train_pairs:
-        raise StanceError(f"{d}: no training pairs after the split")
-    log(f"pairs: {len(train_pairs)} train, {len(dev_pairs)} dev (cross pairs dropped)")
-    train_bodies = {p.body_id for p in train_pairs}
-    docs = [data.bodies[b] for b in sorted(train_bodies)]
-    docs += sorted({p.headline for p in train_pairs})
-    tfidf = Tfidf.fit(docs)
-    from storyline.embed import embed_texts
-
-    embed = cached(lambda texts: embed_texts(texts, options), cache_dir)
-    X_all = fnc_features(data, train_pairs + dev_pairs, tfidf, embed, with_vectors)
-    t_feat = time.perf_counter() - t0
-    log(f"features: {X_all.shape[1]} per pair, {t_feat:.0f} s")
-    X_train, X_dev = X_all[: len(train_pairs)], X_all[len(train_pairs) :]
-    power, scale, inner_table = choose_disagree(data, train_pairs, X_train, log)
-    stage1, stage2 = fit_stance(X_train, [p.stance or "" for p in train_pairs], power=power)
-    t_fit = time.perf_counter() - t0 - t_feat
-    log(f"classifiers: {t_fit:.0f} s")
-    artifact = {
-        "format": "storyline-stance-1",
-        "with_vectors": with_vectors,
-        "tfidf": tfidf.to_dict(),
-        "stage1": stage1.model_to_string(),
-        "stage2": stage2.model_to_string(),
-        "stage2_labels": list(STAGE2_LABELS),
-        "related_threshold": 0.5,
-        "stage2_scale": {"disagree": scale},
-        "meta": {
-            "trained_on": "FNC-1 train_stances.csv, training side of dev-split.json",
-            "train_pairs": len(train_pairs),
-            "embedding": "all-MiniLM-L6-v2",
-            "class_weight_power": power,
-            "disagree_scale": scale,
-            "inner_split": {"seed": INNER_SEED, "tolerance": INNER_TOLERANCE, "table": inner_table},
-        },
-    }
-    model = StanceModel(artifact, options)
-    result: dict[str, Any] = {"train_pairs": len(train_pairs), "dev_pairs": len(dev_pairs)}
-    if dev_pairs:
-        predicted = model.decide(model.probabilities(X_dev))
-        dev_score = fnc.score([p.stance or "" for p in dev_pairs], predicted)
-        result["dev"] = dev_score.to_dict()
-        for line in dev_score.lines():
-            log("dev " + line)
-    artifact["meta"]["dev"] = result.get("dev")
-    target = Path(out or DEFAULT_MODEL_PATH)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    payload = json.dumps(artifact, separators=(",", ":")).encode("utf-8")
-    target.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
-    result["artifact"] = str(target)
-    result["artifact_bytes"] = target.stat().st_size
-    result["seconds"] = round(time.perf_counter() - t0, 1)
-    log(f"wrote {target} ({result['artifact_bytes'] / 1e6:.2f} MB) in {result['seconds']:.0f} s")
-    return result

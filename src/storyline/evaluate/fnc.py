@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from storyline.evaluate.metrics import PRF
 from storyline.model import content_id
@@ -35,6 +36,7 @@ __all__ = [
     "load_fnc1",
     "load_split",
     "score",
+    "topic_groups",
     "write_predictions",
 ]
 
@@ -119,8 +121,8 @@ def load_emergent(path: str | Path) -> FncData:
 # --------------------------------------------------------------------------- dev split
 
 
-def dev_split(data: FncData, dev_fraction: float = 0.2, seed: int = 13) -> dict[str, list[str]]:
-    """Headline and body ids of the dev side: whole topics (components of related pairs)."""
+def _topics(pairs: Iterable[FncPair]) -> tuple[dict[str, str], Any]:
+    """Union-find over headlines ("h" + id) and bodies ("b" + id) joined by a related pair."""
     parent: dict[str, str] = {}
 
     def find(x: str) -> str:
@@ -130,10 +132,26 @@ def dev_split(data: FncData, dev_fraction: float = 0.2, seed: int = 13) -> dict[
             x = parent[x]
         return x
 
-    for p in data.pairs:
+    for p in pairs:
         a, b = find("h" + p.headline_id), find("b" + p.body_id)
         if p.stance in RELATED and a != b:
             parent[a] = b
+    return parent, find
+
+
+def topic_groups(pairs: Sequence[FncPair]) -> list[str]:
+    """One topic id per pair (its component of related pairs), for grouped K-fold splits.
+
+    Folds of whole topics keep every headline and body on one side, as the dev split does;
+    an unrelated pair joins the topic of its body.
+    """
+    _, find = _topics(pairs)
+    return [find("b" + p.body_id) for p in pairs]
+
+
+def dev_split(data: FncData, dev_fraction: float = 0.2, seed: int = 13) -> dict[str, list[str]]:
+    """Headline and body ids of the dev side: whole topics (components of related pairs)."""
+    parent, find = _topics(data.pairs)
     members: dict[str, list[str]] = defaultdict(list)
     for node in list(parent):
         members[find(node)].append(node)

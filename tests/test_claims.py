@@ -246,6 +246,32 @@ def test_outlet_of_a_correspondent_named_in_apposition(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("CNN",)
 
 
+def test_surname_the_tagger_missed_is_still_a_person(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Rescuers found Omar Haddad under the rubble on Monday. "
+        "Haddad said the roof had fallen in within seconds.",
+    )
+    c = find(claims, "roof had fallen")
+    assert c.attribution.speaker == "Haddad"
+    assert c.attribution.kind is SpeakerKind.PERSON
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A hospital spokesman said it was extremely unlikely that the patient had the virus.",
+        "The channel aired a tape purported to show the crash.",
+        "Whether the talks resume is anyone's guess, the envoy said.",
+        "Analysts predict that the company will sell ten million phones next year.",
+    ],
+)
+def test_unlikely_purported_guesses_and_predictions_are_not_plain_facts(
+    nlp: Any, text: str
+) -> None:
+    assert one(nlp, text).certainty in (Certainty.HEDGED, Certainty.SPECULATIVE)
+
+
 def test_media_speaker_reporting_a_named_source(nlp: Any) -> None:
     c = one(nlp, "The Guardian reported that the minister's aide Lena Holm confirmed the visit.")
     assert c.attribution.speaker == "the minister's aide Lena Holm" or (

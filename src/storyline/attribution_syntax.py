@@ -276,4 +276,11 @@ def kind_of(head: Any, span: Any) -> SpeakerKind:
         return SpeakerKind.MEDIA
     if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
         return SpeakerKind.PERSON
+    if head.pos_ == "PROPN" and (
+        any(t.lower_ in lex.MALE_TITLES | lex.FEMALE_TITLES for t in span)
+        or any(
+            e.label_ == "PERSON" and len(e) > 1 and e[-1].text == head.text for e in head.doc.ents
+        )
+    ):
+        return SpeakerKind.PERSON  # "Mr Doe", or "Doe" after "Jane Doe": the tagger said ORG
     return SpeakerKind.ORGANISATION

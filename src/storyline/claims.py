@@ -510,6 +510,7 @@ def _genders(doc: Any) -> _Genders:
     # the person whose full name ends in it.
     surnames = {e.text.split()[-1] for e in doc.ents if e.label_ == "PERSON" and " " in e.text}
     ents = [e for e in doc.ents if e.label_ == "PERSON" or e.text in surnames]
+    ents += [doc[t.i : t.i + 1] for t in doc if t.text in surnames and not t.ent_type_]
     for e in ents:
         key = _surname_key(e.text)
         if not key:
@@ -604,6 +605,8 @@ def _modality(unit: Unit, found: Found) -> tuple[Certainty, Polarity, list[str]]
             negations.append(verb.lower_)
         if lemma in lex.HEDGE_VERBS:
             hedges.append(verb.lower_)
+        if lemma in lex.PREDICT_VERBS:
+            speculative.append(verb.lower_)
         if any(c.dep_ == "neg" for c in verb.children):  # "did not confirm"
             negated = not negated
             negations.append("not " + verb.lower_)

@@ -18,6 +18,7 @@ __all__ = [
     "ASKING",
     "BLURB",
     "BOILERPLATE_LINE",
+    "CALL_SIGN",
     "CAPTION",
     "CONTENT_VERBS",
     "DENIED_THINGS",
@@ -25,6 +26,9 @@ __all__ = [
     "DOC_NOUNS",
     "DOUBTED",
     "EXPRESSED",
+    "FEMALE_NOUNS",
+    "FEMALE_PRONOUNS",
+    "FEMALE_TITLES",
     "FUTURE",
     "HEDGE_ADJ",
     "HEDGE_ADV",
@@ -33,6 +37,9 @@ __all__ = [
     "HEDGE_VERBS",
     "IGNORANCE",
     "MAX_HEADING_WORDS",
+    "MALE_NOUNS",
+    "MALE_PRONOUNS",
+    "MALE_TITLES",
     "MAX_QUOTE_LINES",
     "MEDIA_HEADS",
     "MEDIA_NOUNS",
@@ -43,6 +50,7 @@ __all__ = [
     "OutletTable",
     "PERSONAL",
     "PERSON_NOUNS",
+    "PREDICT_VERBS",
     "QUOTE_OPEN",
     "REPORTING_VERBS",
     "SPECULATIVE_PHRASES",
@@ -50,7 +58,9 @@ __all__ = [
     "SPOKEN_IN",
     "STRONG_SPEECH",
     "TERMINAL",
+    "TITLE_ABBREV",
     "TRAILING_REPORT",
+    "WEB_ADDRESS",
     "blurb_lines",
     "furniture_spans",
     "is_furniture_line",
@@ -160,14 +170,14 @@ HEDGE_MODALS = _words("may might could")
 HEDGE_ADV = _words(
     """
     reportedly allegedly possibly probably perhaps apparently purportedly seemingly supposedly
-    presumably likely maybe conceivably ostensibly
+    presumably likely maybe conceivably ostensibly arguably
     """
 )
 # Adjectives that hedge when they qualify the main clause or its core arguments.
 HEDGE_ADJ = _words(
     """
     alleged purported suspected possible potential likely unconfirmed rumoured rumored
-    unclear unknown uncertain unverified
+    unclear unknown uncertain unverified unlikely improbable doubtful
     """
 )
 
@@ -194,8 +204,14 @@ HEDGE_PHRASES = tuple(
         r"\b(?:talk|speculation) (?:that|of)\b",
         r"\bconflicting reports\b",
         r"\bi guess\b",
+        r"\bpurport(?:s|ed|ing)? to\b",
+        r"\b(?:anyone|anybody)(?:'s|’s) guess\b",
+        r"\balmost certainly\b",
     )
 )
+
+# Reporting verbs whose content is a prediction ("analysts forecast that sales will...").
+PREDICT_VERBS = _words("predict forecast project anticipate expect")
 
 # Conditional, prediction, fear: stronger than a hedge.
 SPECULATIVE_PHRASES = tuple(

@@ -121,8 +121,9 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
                     found = sub
     if verb is None:
         _colon_quote(unit, found, root, inside, outlets)
-    if found.speaker is None or found.kind is SpeakerKind.MEDIA:
-        _quoted_as(unit, found, inside, outlets)
+    # "X quoted Y as saying" names the speaker whatever else speaks in the sentence
+    # ('Allah said we should not," AFP reported Shekau as saying').
+    _quoted_as(unit, found, inside, outlets)
     _according_to(unit, found, inside, outlets)
     _statement_by(unit, found, inside, outlets)
     _citing(unit, found, inside, outlets)
@@ -209,6 +210,8 @@ def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable)
             continue
         quoting = [c for c in tok.children if c.dep_ == "nsubj"]
         quoting += [g for c in tok.children if c.dep_ == "agent" for g in c.children]
+        if found.speaker is not None and found.kind is not SpeakerKind.MEDIA:
+            found.outlets = []  # those of the voice inside the quotation
         _set_speaker(found, quoted, inside, outlets)
         found.pronoun = None
         for q in quoting:

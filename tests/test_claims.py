@@ -234,6 +234,17 @@ def test_call_signs_and_web_addresses_are_outlets(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("Harbornews.net",)
 
 
+def test_one_word_outlet_names_and_mid_sentence_reports(nlp: Any) -> None:
+    c = one(nlp, "According to HarborNews, the team would move to Austin next year.")
+    assert c.attribution.cited_outlets == ("HarborNews",)
+    c = one(
+        nlp, "The actress checked in late on Thursday, TMZ reports, barely making the deadline."
+    )
+    assert c.attribution.speaker == "TMZ"
+    assert c.attribution.verb == "reports"
+    assert c.attribution.cited_outlets == ("TMZ",)
+
+
 def test_unlisted_paper_named_by_its_masthead_word(nlp: Any) -> None:
     c = one(nlp, "The mayor was 75, the Lakeport Sun Herald reported Wednesday.")
     assert c.attribution.kind is SpeakerKind.MEDIA

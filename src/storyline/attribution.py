@@ -186,7 +186,7 @@ def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:
     found.speaker, found.kind = m.group("name"), SpeakerKind.MEDIA
     found.start, found.end = unit.start + m.start("name"), unit.start + m.end("name")
     found.outlets.append(name)
-    found.verb = m.group(0).split()[-1].strip(".!\"'”’").lower()
+    found.verb = m.group(0).split()[-1].strip(".,!\"'”’").lower()
 
 
 def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:

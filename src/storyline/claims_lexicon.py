@@ -41,6 +41,7 @@ __all__ = [
     "MALE_PRONOUNS",
     "MALE_TITLES",
     "MAX_QUOTE_LINES",
+    "MEDIA_WORD",
     "MEDIA_HEADS",
     "MEDIA_NOUNS",
     "MEDIA_NOUNS_QUALIFIED",
@@ -150,6 +151,7 @@ MEDIA_HEADS = _words(
 CALL_SIGN = re.compile(
     r"^[KW][A-Z]{3}(?:\s?-\s?(?:TV|FM|AM|DT|\d{1,2}))?$|^[KW][A-Z]{2}-(?:TV|FM|AM)$"
 )
+MEDIA_WORD = re.compile(r"^[A-Z][A-Za-z0-9]*[a-z0-9](?:TV|News|Radio|FM|Online)$")  # "GrindTV"
 WEB_ADDRESS = re.compile(
     r"^[A-Za-z][\w-]*(?:\.[\w-]+)*\.(?:com|net|org|co\.uk|uk|fr|de|it|es|ru|ca|au|in|io|tv|info)$"
 )
@@ -259,7 +261,8 @@ BOILERPLATE_LINE = re.compile(
 # Self-descriptions of an outlet ("X is dedicated to publishing insightful analyses...").
 # "..., the metro.co.uk reports." where the parser took "reports" for a noun.
 TRAILING_REPORT = re.compile(
-    r",\s+(?:the\s+)?(?P<name>[^,;:]{2,60}?)\s+(?:reports|reported|says|said)\W*$", re.IGNORECASE
+    r",\s+(?:the\s+)?(?P<name>[^,;:]{2,60}?)\s+(?:reports|reported|says|said)(?:\W*$|,\s)",
+    re.IGNORECASE,
 )
 BLURB = re.compile(
     r"\b(?:is|are) (?:dedicated|committed|devoted) to (?:publishing|providing|bringing|"
@@ -528,8 +531,8 @@ class OutletTable:
                 if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
                     return re.sub(r"^the ", "The ", ent.text)
         bare = re.sub(r"^(?:the|The)\s+", "", re.sub(r"(?:'s|’s|')$", "", span.text.strip()))
-        if CALL_SIGN.match(bare) or WEB_ADDRESS.match(head.text):
-            return bare if CALL_SIGN.match(bare) else str(head.text)
+        if CALL_SIGN.match(bare) or WEB_ADDRESS.match(head.text) or MEDIA_WORD.match(bare):
+            return str(head.text) if WEB_ADDRESS.match(head.text) else bare
         words = bare.split()
         if (
             head.pos_ == "PROPN"

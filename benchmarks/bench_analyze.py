@@ -58,6 +58,7 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100)
     ap.add_argument("--checkpoints", default="1000,2000")
     ap.add_argument("--db", default=None, help="store file (default: a fresh temporary one)")
+    ap.add_argument("--profile", default=None, help="write a cProfile dump of the run here")
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
@@ -78,9 +79,17 @@ def main() -> None:
         f"{len(os.sched_getaffinity(0))} cores, store {db}"
     )
     totals: dict[str, float] = {}
+    embed_s: dict[str, float] = {}
+    embedded: dict[str, int] = {}
     per_batch: list[tuple[int, int, float, dict[str, float], float]] = []
     pairs = 0
     t_start, c_start = time.perf_counter(), _cpu()
+    prof = None
+    if args.profile:
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     with open_store(opts.db) as store:
         for i in range(0, len(rows), args.batch):
             chunk = rows[i : i + args.batch]
@@ -93,6 +102,10 @@ def main() -> None:
             pairs += stats.stance_pairs
             for k, v in stats.seconds.items():
                 totals[k] = totals.get(k, 0.0) + v
+            for k, v in stats.embed_seconds.items():
+                embed_s[k] = embed_s.get(k, 0.0) + v
+            for k, n in stats.embedded.items():
+                embedded[k] = embedded.get(k, 0) + n
             stored = store.count_articles()
             per_batch.append((stored, len(chunk), dt, dict(stats.seconds), dc))
             print(
@@ -100,12 +113,17 @@ def main() -> None:
                 f"({1000 * dt / len(chunk):6.0f} ms/article, {1000 * dc / len(chunk):5.0f} "
                 "CPU-ms)  "
                 + " ".join(f"{k}={v:.1f}" for k, v in stats.seconds.items())
+                + f"  embedding={sum(stats.embed_seconds.values()):.1f}"
+                + f"/{sum(stats.embedded.values())} texts"
                 + f"  recomputed={stats.stories_recomputed} pairs={stats.stance_pairs}"
                 + f"  load {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
         n_stories = store.count_stories()
     wall, cpu = time.perf_counter() - t_start, _cpu() - c_start
+    if prof is not None:
+        prof.disable()
+        prof.dump_stats(args.profile)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     n = sum(b[1] for b in per_batch)
     print(f"\nend to end: {n} articles in {wall:.1f}s = {n / wall:.2f} articles/s")
@@ -116,6 +134,15 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     print("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in totals.items()))
+    from storyline.embed import STATS
+
+    print(
+        "of which embedding (s / texts encoded): "
+        + ", ".join(
+            f"{k} {embed_s[k]:.1f}/{embedded.get(k, 0)}" for k in embed_s if embedded.get(k)
+        )
+        + f"; texts asked {int(STATS['texts'])}, from memory {int(STATS['memo_hits'])}"
+    )
     print(f"stories: {n_stories}; stance pairs: {pairs}; peak memory {peak:.0f} MiB")
     for cp in checkpoints:
         near = [b for b in per_batch if abs(b[0] - cp) <= args.batch]

@@ -17,12 +17,14 @@ stories and peak memory. A flat per-article cost means the incremental work is b
 
     python benchmarks/bench_stories.py [--articles 10000] [--window 1000] [--batch 100] [--model]
 
-``--store`` measures :func:`storyline.stories.cluster_store` instead, as a new process sees it:
-the store (SQLite in a temporary folder) is filled to each size in ``--sizes``, then the
-in-process index cache is dropped and ``--new`` further articles are clustered; printed are
-the index rebuild (``reload_index``) and the whole run, per new article.
+``--store`` measures :func:`storyline.stories.cluster_store` instead: the store (SQLite in a
+temporary folder) is filled to each size in ``--sizes``; then the in-process index cache is
+dropped and ``--new`` further articles are clustered (*cold*: a new process, which first
+rebuilds the index from the store), then ``--new`` more in the same process (*warm*: a watch
+loop or a long ``analyze``). Printed per new article: the rebuild alone (``reload_index``), the
+cold run (rebuild included) and the warm run; ``--profile PREFIX`` writes cProfile dumps.
 
-    python benchmarks/bench_stories.py --store [--sizes 1000,10000] [--new 100]
+    python benchmarks/bench_stories.py --store [--sizes 1000,2000,5000,10000] [--new 100]
 """
 
 from __future__ import annotations
@@ -79,28 +81,55 @@ def cheap_vectors(texts: list[str], dim: int = 384):
     return v
 
 
-def bench_store(texts: list[str], sizes: list[int], new: int) -> None:
-    """Per-article cost of ``cluster_store`` in a fresh process at each store size."""
+def bench_store(texts: list[str], sizes: list[int], new: int, profile: str | None = None) -> None:
+    """Per-article cost of ``cluster_store`` at each store size: in a fresh process (the
+    index rebuilt from the store first) and in a process that clustered the last batch."""
     import tempfile
 
     from storyline.embed import model_name, to_bytes
     from storyline.model import Article
     from storyline.store import open_store
     from storyline.stories import StoryIndex, cluster_store, embedding_text, finish_batch
-    from storyline.story_store import _INDEX_CACHE, TERMS_KEY, reload_index
+    from storyline.story_store import _INDEX_CACHE, TERMS_KEY, _facts_missing, reload_index
 
     articles = [Article.create(t, outlet=f"outlet{i % 37}.example") for i, t in enumerate(texts)]
     vectors = cheap_vectors([embedding_text(a) for a in articles])
     key = model_name(None)
     print(
-        f"{'stored':>8} {'fill s':>8} {'rebuild s':>10} {'rebuild ms/new':>15} {'run ms/new':>11}"
+        f"{'stored':>8} {'fill s':>8} {'rebuild s':>10} {'cold ms/new':>12} {'warm ms/new':>12}"
+        f" {'biggest story':>14}"
     )
     index = StoryIndex()
+
+    def arrive(store, lo: int, hi: int) -> float:
+        """Store articles lo..hi as new (with their vectors) and cluster them; seconds."""
+        batch = articles[lo:hi]
+        store.add_articles(batch)
+        store.put_embeddings(
+            key, {a.id: to_bytes(v) for a, v in zip(batch, vectors[lo:hi], strict=True)}
+        )
+        start = time.perf_counter()
+        if profile:
+            import cProfile
+
+            with cProfile.Profile() as prof:
+                cluster_store(store)
+            prof.dump_stats(f"{profile}.{lo}")
+        else:
+            cluster_store(store)
+        took = time.perf_counter() - start
+        # The bench's own index goes on with the new articles as the store now has them.
+        index.prime(batch)
+        for a, v in zip(batch, vectors[lo:hi], strict=True):
+            index.add(a, v, story_id=store.story_of(a.id))
+        index.take_changes()
+        return took
+
     with tempfile.TemporaryDirectory() as tmp, open_store(f"sqlite:///{tmp}/bench.db") as store:
         done = 0
         for size in sizes:
-            if size + new > len(articles):
-                raise SystemExit(f"--articles must be at least {size + new}")
+            if size + 2 * new > len(articles):
+                raise SystemExit(f"--articles must be at least {size + 2 * new}")
             start = time.perf_counter()
             # Filled with what cluster_store would have written, clustered in memory (the
             # per-story syndication pass of cluster_store is left out: it costs the same per
@@ -114,6 +143,8 @@ def bench_store(texts: list[str], sizes: list[int], new: int) -> None:
                 TERMS_KEY,
                 {a.id: "\x1f".join(sorted(index.terms_of(a))).encode() for a in chunk},
             )
+            # Signatures and cited origins (none: no readings here), as cluster_store keeps.
+            _facts_missing(store, index, chunk, {a.id: None for a in chunk})
             for lo in range(done, size, 100):
                 index.prime(articles[lo : min(size, lo + 100)])
                 for a, v in zip(articles[lo : min(size, lo + 100)], vectors[lo:], strict=False):
@@ -131,26 +162,16 @@ def bench_store(texts: list[str], sizes: list[int], new: int) -> None:
             reload_index(store)
             rebuild = time.perf_counter() - start
             _INDEX_CACHE.clear()
-            batch = articles[size : size + new]
-            store.add_articles(batch)
-            store.put_embeddings(
-                key,
-                {a.id: to_bytes(v) for a, v in zip(batch, vectors[size : size + new], strict=True)},
-            )
-            start = time.perf_counter()
-            cluster_store(store)
-            run = time.perf_counter() - start
+            cold = arrive(store, size, size + new)
+            # The same process, its index cached: the next ``new`` articles arrive.
+            warm = arrive(store, size + new, size + 2 * new)
+            biggest = max(len(s.members) for s in index.stories.values())
             print(
-                f"{size:>8} {fill:>8.1f} {rebuild:>10.2f} {1000 * rebuild / new:>15.2f}"
-                f" {1000 * run / new:>11.2f}",
+                f"{size:>8} {fill:>8.1f} {rebuild:>10.2f} {1000 * cold / new:>12.2f}"
+                f" {1000 * warm / new:>12.2f} {biggest:>14}",
                 flush=True,
             )
-            # The index goes on with the new articles as the store now has them.
-            index.prime(batch)
-            for a, v in zip(batch, vectors[size : size + new], strict=True):
-                index.add(a, v, story_id=store.story_of(a.id))
-            index.take_changes()
-            done = size + new
+            done = size + 2 * new
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory: {peak:.0f} MiB; load average: {os.getloadavg()[0]:.1f}")
 
@@ -162,14 +183,15 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=100, help="articles per finish_batch")
     ap.add_argument("--model", action="store_true", help="real all-MiniLM-L6-v2 embeddings")
     ap.add_argument("--store", action="store_true", help="cluster_store in a fresh process")
-    ap.add_argument("--sizes", default="1000,10000", help="store sizes for --store")
+    ap.add_argument("--sizes", default="1000,2000,5000,10000", help="store sizes for --store")
     ap.add_argument("--new", type=int, default=100, help="new articles per --store run")
+    ap.add_argument("--profile", default=None, help="--store: cProfile dumps to PREFIX.N")
     args = ap.parse_args()
     if args.store:
         sizes = [int(x) for x in args.sizes.split(",")]
-        texts, what = real_texts(max(args.articles, max(sizes) + args.new))
+        texts, what = real_texts(max(args.articles, max(sizes) + 2 * args.new))
         print(f"articles: {len(texts)} ({what})")
-        bench_store(texts, sizes, args.new)
+        bench_store(texts, sizes, args.new, args.profile)
         return
 
     from storyline.model import Article

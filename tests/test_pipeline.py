@@ -70,6 +70,32 @@ def test_analyze_is_incremental(tmp_path: Path) -> None:
     assert s4.stories_recomputed == 0
 
 
+def test_a_story_judged_again_in_a_new_process_embeds_nothing(tmp_path: Path) -> None:
+    """Claim and sentence vectors are kept in the store: a new process (no model caches)
+    judging a stored story again finds them all and gives the same verdicts."""
+    import storyline.embed as embed
+    from storyline.pipeline import CachedStance, analyze_stories
+    from storyline.stance import DEFAULT_MODEL_PATH, StanceModel, read_artifact
+
+    opts = load_options(db=f"sqlite:///{tmp_path / 'again.db'}")
+
+    def new_process() -> CachedStance:
+        embed._MEMO.clear()
+        return CachedStance(StanceModel(read_artifact(DEFAULT_MODEL_PATH), opts))
+
+    with open_store(opts.db) as store:
+        (first,) = analyze([str(EXAMPLES)], store, opts, stance_model=new_process())
+    fresh = new_process()
+    before = embed.STATS["encoded"]
+    with open_store(opts.db) as store:
+        sid = first.story_id
+        old = store.get_verdicts(sid)
+        assert analyze_stories(store, [sid], opts, stance_model=fresh, force=True) == [sid]
+        assert fresh.misses > 0  # the stance model did judge the pairs again
+        assert embed.STATS["encoded"] == before
+        assert store.get_verdicts(sid) == old
+
+
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[list[dict[str, Any]], AnalyzeStats]:
     tmp = tmp_path_factory.mktemp("bad")

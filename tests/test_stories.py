@@ -320,7 +320,7 @@ def test_cluster_store_updates_a_story_without_reading_its_members_again(
             asked: list[str] = []
             real = store.get_reading
 
-            def counting(article_id: str, real=real) -> object:
+            def counting(article_id: str, real=real, asked=asked) -> object:
                 asked.append(article_id)
                 return real(article_id)
 

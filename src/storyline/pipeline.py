@@ -10,7 +10,8 @@ recomputes nothing and returns the same dossiers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,6 +43,9 @@ class AnalyzeStats:
     stance_pairs: int = 0
     notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    # Of those seconds, spent encoding with the embedding model (and texts encoded), by stage.
+    embed_seconds: dict[str, float] = field(default_factory=dict)
+    embedded: dict[str, int] = field(default_factory=dict)
 
 
 def story_fingerprint(story: Story) -> str:
@@ -154,15 +158,16 @@ def judge_story(
     def embed(texts: Sequence[str]) -> Any:
         return _cached_embed(texts, options, store)
 
-    alignment = align_story(
-        story_id,
-        english,
-        stance_model=stance_model,
-        embed=embed,
-        copy_groups=copies,
-        part_of=part_of,
-        options=align_options,
-    )
+    with _stance_embeds_through(stance_model, embed if store is not None else None):
+        alignment = align_story(
+            story_id,
+            english,
+            stance_model=stance_model,
+            embed=embed,
+            copy_groups=copies,
+            part_of=part_of,
+            options=align_options,
+        )
     verdicts = story_verdicts(
         story_id,
         alignment.groups,
@@ -174,9 +179,31 @@ def judge_story(
     return verdicts, alignment.stance_pairs
 
 
+@contextmanager
+def _stance_embeds_through(stance_model: Any, embed: Any) -> Iterator[None]:
+    """While a story is judged, the stance model embeds its article sentences through
+    ``embed`` (the store-backed cache of claim vectors) instead of on its own.
+
+    A sentence is then embedded once whichever needs it first, claim matching or stance (a
+    claim is often a sentence word for word), and a story touched again in a new process finds
+    its articles' sentence vectors in the store instead of embedding them all again. The hook
+    is the model's own ``embed`` argument (``StanceModel._embed``), set only when unset.
+    """
+    model = getattr(stance_model, "model", stance_model)
+    if embed is None or model is None or getattr(model, "_embed", False) is not None:
+        yield
+        return
+    model._embed = embed
+    try:
+        yield
+    finally:
+        model._embed = None
+
+
 def _cached_embed(texts: Sequence[str], options: Any, store: Any) -> Any:
-    """Claim embeddings, kept in the store (keyed by a hash of the text) so a story touched
-    again re-embeds only its new claims."""
+    """Claim and sentence embeddings, kept in the store (keyed by a hash of the text, float32
+    as the model gives them, so a stored vector changes no result) so a story touched again
+    re-embeds only its new text."""
     import numpy as np
 
     from storyline.embed import embed_texts, from_bytes, model_name, to_bytes
@@ -313,10 +340,12 @@ def analyze(
 
     from storyline.config import load_options
     from storyline.dossier import build_dossier, dossier_from
+    from storyline.embed import STATS as EMBED
     from storyline.ingest import ingest_sources
 
     opts = options if options is not None else load_options()
     stats = stats if stats is not None else AnalyzeStats()
+    marks = [(EMBED["seconds"], EMBED["encoded"])]
     t0 = time.perf_counter()
 
     def on_outcome(outcome: Any) -> None:
@@ -328,10 +357,13 @@ def analyze(
     stats.failed += [f"{o.source}: {o.reason}" for o in report.failed]
     touched = list(dict.fromkeys(report.article_ids))
     t1 = time.perf_counter()
+    marks.append((EMBED["seconds"], EMBED["encoded"]))
     _read_new(store, opts, stats, on_progress)
     t2 = time.perf_counter()
+    marks.append((EMBED["seconds"], EMBED["encoded"]))
     _cluster(store, opts)
     t3 = time.perf_counter()
+    marks.append((EMBED["seconds"], EMBED["encoded"]))
 
     story_ids: list[str] = []
     orphans: list[str] = []
@@ -354,6 +386,7 @@ def analyze(
         store, stale, opts, stance_model=stance_model, stats=stats, on_progress=on_progress
     )
     t4 = time.perf_counter()
+    marks.append((EMBED["seconds"], EMBED["encoded"]))
 
     dossiers = [build_dossier(store, sid) for sid in story_ids]
     for aid in orphans:
@@ -379,4 +412,10 @@ def analyze(
         verdicts=t4 - t3,
         dossier=time.perf_counter() - t4,
     )
+    marks.append((EMBED["seconds"], EMBED["encoded"]))
+    for stage, before, after in zip(
+        ("ingest", "read", "cluster", "verdicts", "dossier"), marks, marks[1:], strict=False
+    ):
+        stats.embed_seconds[stage] = stats.embed_seconds.get(stage, 0.0) + after[0] - before[0]
+        stats.embedded[stage] = stats.embedded.get(stage, 0) + int(after[1] - before[1])
     return dossiers

@@ -205,6 +205,27 @@ def test_gender_cue_does_not_take_the_last_speaker_of_the_other_gender(nlp: Any)
     assert c.attribution.speaker != "Okafor"
 
 
+def test_he_after_an_unnamed_spokesman_is_the_spokesman(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "The interior ministry said the women had been freed. "
+        '"The one detained was his sister," a ministry spokesman said. '
+        '"She was part of a group," he said.',
+    )
+    c = find(claims, "part of a group")
+    assert c.attribution.speaker == "a ministry spokesman"
+    assert c.attribution.kind is SpeakerKind.ANONYMOUS
+
+
+def test_pronoun_after_a_person_named_in_two_forms(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Rescuers reached Dana Ruiz at noon. Ruiz had been trapped for a day. "
+        '"It was cold," she said.',
+    )
+    assert find(claims, "It was cold").attribution.speaker == "Dana Ruiz"
+
+
 def test_title_cues_without_a_clash_leave_the_pronoun(nlp: Any) -> None:
     # Nothing marks Okafor's gender: two candidates remain, so "she" stays as written.
     claims = read(nlp, "Ms. Ines Varga met Paul Okafor on Monday. She said the vote was delayed.")

@@ -188,16 +188,28 @@ def _carry(
         gender = "m" if found.pronoun == "he" else "f"
         table = genders or {}
 
+        def noun_gender(name: str | None) -> str | None:
+            head = (name or "").split()[-1:] or [""]
+            low = head[0].lower()
+            return "m" if low in lex.MALE_NOUNS else "f" if low in lex.FEMALE_NOUNS else None
+
         def fits(name: str | None) -> bool:
+            by_noun = noun_gender(name)
+            if by_noun is not None:  # "a ministry spokeswoman" is no "he"
+                return by_noun == gender
             return table.get(_surname_key(name or "")) in (None, "?", gender)
 
         def marked(name: str | None) -> bool:
-            return bool(table.get(_surname_key(name or "")) == gender)
+            return (noun_gender(name) or table.get(_surname_key(name or ""))) == gender
 
         names = [
             f
             for f in recent
-            if f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION) and fits(f.speaker)
+            if (
+                f.kind in (SpeakerKind.PERSON, SpeakerKind.ORGANISATION)
+                or (f.kind is SpeakerKind.ANONYMOUS and marked(f.speaker))
+            )
+            and fits(f.speaker)
         ]
         people = list(dict.fromkeys(f.speaker for f in names if f.speaker is not None))
         all_named = _people_named(unit, history)
@@ -221,15 +233,17 @@ def _carry(
             # Several people spoke earlier, but the last one is the only person named since
             # (a speaker the text marks as "she" is a person whatever the tagger said).
             _copy_from(found, names[-1], verb=found.verb)
-            found.kind = SpeakerKind.PERSON
+            if found.kind is SpeakerKind.ORGANISATION:
+                found.kind = SpeakerKind.PERSON
         elif (
             not people
-            and len(set(named)) == 1
+            and len(_identities(named)) == 1
             and not any(f.pronoun in ("he", "she") for _, f in history[-2:])
         ):
             # "Police questioned Jane Doe. She said..." - but not "He said Jane was... He
             # added": while another "he" is pending, the one person named may not be him.
-            found.speaker, (found.start, found.end) = named[0], _span_of_name(unit, named[0])
+            name = _identities(named)[0]
+            found.speaker, (found.start, found.end) = name, _span_of_name(unit, name)
             found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
         elif len(left) == 1 and set_aside:
             # One person in view once those the text marks as of the other gender are set
@@ -389,6 +403,16 @@ def _topic_words(tokens: Sequence[Any]) -> set[str]:
         for t in tokens
         if t.pos_ in ("NOUN", "PROPN") and not t.is_stop and len(t.text) > 2
     }
+
+
+def _identities(names: Sequence[str]) -> list[str]:
+    """The distinct people among names, by their fullest form ("Jane Doe" and "Doe" are one)."""
+    out: list[str] = []
+    for name in sorted(set(names), key=len, reverse=True):
+        words = set(_surname_key(name).split())
+        if words and not any(words <= set(_surname_key(o).split()) for o in out):
+            out.append(name)
+    return out
 
 
 def _people_named(unit: Unit, history: list[tuple[Unit, Found]]) -> list[str]:

@@ -266,6 +266,19 @@ def test_one_word_outlet_names_and_mid_sentence_reports(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("TMZ",)
 
 
+def test_age_described_person_and_a_channel_of_a_listed_outlet(nlp: Any) -> None:
+    c = one(nlp, "The 68-year-old told BBC Radio Leeds that the recording was lost.")
+    assert c.attribution.speaker == "The 68-year-old"
+    assert c.attribution.kind is SpeakerKind.PERSON
+    assert c.attribution.cited_outlets == ("BBC Radio Leeds",)
+
+
+def test_a_message_reads(nlp: Any) -> None:
+    c = one(nlp, '"Working for you is a living hell," the message reads.')
+    assert c.attribution.speaker == "the message"
+    assert c.attribution.kind is SpeakerKind.DOCUMENT
+
+
 def test_unlisted_paper_named_by_its_masthead_word(nlp: Any) -> None:
     c = one(nlp, "The mayor was 75, the Lakeport Sun Herald reported Wednesday.")
     assert c.attribution.kind is SpeakerKind.MEDIA

@@ -54,6 +54,7 @@ GROUPS = (
     "another",
 )
 PARTY_STATE = re.compile(r"^[RDI]-[A-Z]")  # "Darrell Issa, R-Calif.,"
+_AGED = re.compile(r"^\d+-year-old$")  # "the 45-year-old said"
 SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
 
 
@@ -219,6 +220,13 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
     return None
 
 
+def _aged(tok: Any) -> bool:
+    """ "the 45-year-old (said)": one token or "45 - year - old" with "old" as its head."""
+    return bool(_AGED.search(tok.lower_)) or (
+        tok.lower_ == "old" and any(c.lower_ == "year" for c in tok.children)
+    )
+
+
 def speakerlike(tok: Any) -> bool:
     if tok is None:
         return False
@@ -231,6 +239,7 @@ def speakerlike(tok: Any) -> bool:
         or lemma in lex.ANON_HEADS
         or lemma in lex.DOC_NOUNS
         or lemma in lex.PERSON_NOUNS
+        or _aged(tok)
         or lex.is_media_noun(tok)
         or lemma in ("government", "ministry", "police", "company", "spokesperson", "army")
     )
@@ -274,7 +283,7 @@ def kind_of(head: Any, span: Any) -> SpeakerKind:
         return SpeakerKind.DOCUMENT
     if lex.is_media_noun(head):  # "British media", "the newspaper", "state television"
         return SpeakerKind.MEDIA
-    if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS:
+    if head.ent_type_ == "PERSON" or lemma in lex.PERSON_NOUNS or _aged(head):
         return SpeakerKind.PERSON
     if head.pos_ == "PROPN" and (
         any(t.lower_ in lex.MALE_TITLES | lex.FEMALE_TITLES for t in span)

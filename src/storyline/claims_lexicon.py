@@ -123,7 +123,7 @@ DOC_NOUNS = _words(
     """
     statement report reports document study survey letter memo filing record poll data
     analysis assessment complaint lawsuit indictment affidavit release communique transcript
-    email note paper review audit investigation
+    email note paper review audit investigation message post tweet comment
     """
 )
 
@@ -530,6 +530,9 @@ class OutletTable:
                 words = ent.text.split()
                 if ent.label_ == "ORG" and len(words) > 1 and words[-1] in MEDIA_HEADS:
                     return re.sub(r"^the ", "The ", ent.text)
+                # "BBC Radio Leeds", "CNN en Español": a listed outlet's own channel
+                if ent.label_ == "ORG" and len(words) > 1 and self.lookup(words[0]):
+                    return ent.text
         bare = re.sub(r"^(?:the|The)\s+", "", re.sub(r"(?:'s|’s|')$", "", span.text.strip()))
         if CALL_SIGN.match(bare) or WEB_ADDRESS.match(head.text) or MEDIA_WORD.match(bare):
             return str(head.text) if WEB_ADDRESS.match(head.text) else bare

@@ -273,6 +273,19 @@ def test_age_described_person_and_a_channel_of_a_listed_outlet(nlp: Any) -> None
     assert c.attribution.cited_outlets == ("BBC Radio Leeds",)
 
 
+def test_quotation_after_a_lead_in_naming_a_statement_takes_its_author(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Below is the full statement from the Harbor Police Department:\n"
+        '"Officers were called to the house at 9 p.m. and found the man injured.\n'
+        'He was taken to hospital where he died."',
+    )
+    c = find(claims, "taken to hospital")
+    assert c.attribution.speaker == "the Harbor Police Department"
+    assert c.attribution.verb is None
+    assert c.attribution.carried
+
+
 def test_a_message_reads(nlp: Any) -> None:
     c = one(nlp, '"Working for you is a living hell," the message reads.')
     assert c.attribution.speaker == "the message"

@@ -37,7 +37,7 @@ from storyline.attribution_syntax import (
 from storyline.claims_lexicon import OutletTable
 from storyline.model import Attribution, SpeakerKind
 
-__all__ = ["Found", "Unit", "attribute", "root_of", "subject_of"]
+__all__ = ["Found", "Unit", "attribute", "document_author", "root_of", "subject_of"]
 
 _REFUSE = ("decline", "refuse")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
@@ -175,6 +175,20 @@ def _joined_tail(
             found.verb, found.verb_token = tok.text.lower(), tok
             found.content = root
         return
+
+
+def document_author(unit: Unit, outlets: OutletTable) -> Found | None:
+    """The author of a document a lead-in names ("Below is the statement from the police:",
+    "Here is Jane Doe's letter:"), as the speaker of the quotation that follows it."""
+    inside = {t.i for t in unit.tokens}
+    for tok in unit.tokens:
+        if tok.lemma_.lower() not in lex.DOC_NOUNS or tok.pos_ != "NOUN":
+            continue
+        sub = Found()
+        _set_speaker(sub, tok, inside, outlets)
+        if sub.speaker and sub.kind is not SpeakerKind.DOCUMENT:
+            return sub
+    return None
 
 
 def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from storyline import claims_lexicon as lex
-from storyline.attribution import Found, Unit, attribute, root_of
+from storyline.attribution import Found, Unit, attribute, document_author, root_of
 from storyline.attribution_syntax import subject_of
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
@@ -329,8 +329,13 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
         if not anchors:
             first = touching[0][0]
             before = [(u, f) for u, f in found_units if u.end <= first.start]
-            if before and before[-1][1].speaker and before[-1][0].line.rstrip().endswith(":"):
-                anchors = [before[-1]]  # X said:\n"..."
+            if before and before[-1][0].line.rstrip().endswith(":"):
+                if not before[-1][1].speaker:  # "Below is the statement from X:\n'...'"
+                    author = document_author(before[-1][0], load_outlets())
+                    if author is not None:
+                        anchors = [(before[-1][0], author)]
+                if before[-1][1].speaker:
+                    anchors = [before[-1]]  # X said:\n"..."
         if not anchors:
             for u, f in touching:  # "I" in an unattributed quotation is nobody we can name
                 if f.pronoun in ("i", "we") and u.start >= qs:

@@ -101,9 +101,9 @@ class StoryParams:
 
 
 def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    # Shared keys found in C (two stories share few of their terms); fsum is exact, so the
+    # result does not depend on the (per-process) order of the set.
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 def _add_into(acc: dict[str, float], vec: dict[str, float], sign: float = 1.0) -> None:

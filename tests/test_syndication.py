@@ -134,6 +134,9 @@ def test_same_cited_origin_groups_articles_and_the_origin_itself() -> None:
     # Readings given as a mapping work the same.
     again = syndication_groups([a, b, c, wsj], {r.article.id: r for r in readings})
     assert again == groups
+    # Each article's primary origin (as a store keeps it) stands in for the readings.
+    kept = {r.article.id: primary_origin(r) for r in readings}
+    assert syndication_groups([a, b, c, wsj], origins=kept) == groups
     # Without readings, only copies count: none here.
     assert syndication_groups([a, b, c, wsj]) == []
     assert independent_origins([a.id, b.id, c.id, wsj.id], groups) == 2
@@ -172,3 +175,37 @@ def test_copy_and_origin_groups_combine_into_one_reason() -> None:
     assert isinstance(groups[0], SourceGroup)
     assert set(groups[0].article_ids) == {a.id, b.id, c.id}
     assert "near-duplicate" in groups[0].reason and "same cited origin: CNN" in groups[0].reason
+
+
+def test_signatures_are_stable_across_processes_and_can_be_given() -> None:
+    """Signatures are stored with articles, so a new process (another string-hash salt)
+    must compute the same ones; given signatures replace hashing the texts."""
+    import os
+    import subprocess
+    import sys
+
+    import numpy as np
+
+    from storyline.syndication import signature
+
+    sig = signature(WIRE)
+    assert sig.dtype == np.uint32 and sig.shape == (128,)
+    assert signature("") is None
+    code = "import sys; from storyline.syndication import signature; "
+    code += "sys.stdout.write(signature(sys.stdin.read()).tobytes().hex())"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], input=WIRE, capture_output=True, text=True, env=env
+    )
+    assert out.stdout == sig.tobytes().hex()
+    # The share of equal values estimates the Jaccard of the shingle sets.
+    edited = WIRE.replace("two years later", "twenty-four months later")
+    a, b = shingles(WIRE), shingles(edited)
+    assert abs(float(np.mean(sig == signature(edited))) - len(a & b) / len(a | b)) < 0.12
+    original, copy, other = _art(WIRE, "a.example"), _art(edited, "b.example"), _art(OTHER)
+    arts = [original, copy, other]
+    given = {x.id: signature(x.text) for x in arts}
+    assert syndication_groups(arts, signatures=given) == syndication_groups(arts)
+    # A signature given is used as it is: one made to match nothing unlinks the copy.
+    given[copy.id] = np.arange(128, dtype=np.uint32)
+    assert syndication_groups(arts, signatures=given) == []

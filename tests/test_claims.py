@@ -286,6 +286,25 @@ def test_quotation_after_a_lead_in_naming_a_statement_takes_its_author(nlp: Any)
     assert c.attribution.carried
 
 
+def test_an_unlisted_outlet_citing_its_sources(nlp: Any) -> None:
+    c = one(nlp, "Mexico's Proceso, citing anonymous sources, reported that 20 bodies were found.")
+    assert c.attribution.speaker == "anonymous sources"
+    assert c.attribution.cited_outlets == ("Mexico's Proceso",)
+    c = one(nlp, "The ministry, citing police, said that 20 bodies had been found.")
+    assert c.attribution.speaker == "The ministry"
+    assert c.attribution.cited_outlets == ()
+
+
+def test_the_one_spoken_about_does_not_take_over_the_quotation(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Ada Sorkin, the writer, says Ben Bale will have a lot of work to do. "
+        '"He has more lines than anyone," she told the Harbor Gazette. '
+        '"There is not a scene he is not in."',
+    )
+    assert find(claims, "not a scene").attribution.speaker != "Ben Bale"
+
+
 def test_a_message_reads(nlp: Any) -> None:
     c = one(nlp, '"Working for you is a living hell," the message reads.')
     assert c.attribution.speaker == "the message"

@@ -582,7 +582,31 @@ def _citing(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
         _set_speaker(sub, obj, inside, outlets)
         if sub.kind is SpeakerKind.MEDIA:
             found.outlets.extend(sub.outlets)
-        elif found.speaker is None or found.kind is SpeakerKind.MEDIA:
+            continue
+        reporter = found.verb_token
+        if (
+            found.speaker
+            and found.kind is not SpeakerKind.MEDIA
+            and reporter is not None
+            and reporter.lemma_.lower() == "report"
+        ):
+            # "Mexico's Proceso, citing anonymous sources, reported": one who reports what
+            # its sources say is an outlet, listed or not.
+            subj = subject_of(reporter, inside)
+            name = None
+            if (
+                subj is not None
+                and subj.i in inside
+                and subj.text[:1].isupper()
+                and subj.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC")
+            ):
+                lo, hi = span_of(subj, inside)
+                words = subj.doc[lo : hi + 1]
+                name = (words[1:] if words[0].dep_ == "det" else words).text
+            if name:
+                found.kind = SpeakerKind.MEDIA
+                found.outlets.append(name)
+        if found.speaker is None or found.kind is SpeakerKind.MEDIA:
             found.outlets.extend(sub.outlets)
             found.speaker, found.kind = sub.speaker, sub.kind
             found.start, found.end = sub.start, sub.end

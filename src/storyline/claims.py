@@ -446,6 +446,13 @@ def _nearest_person(
         return None
     lo = history[-3][0].start if len(history) >= 3 else 0
     outlets = load_outlets()
+    # "Doe says Roe will have a lot to do. '...,' he told the paper": the one spoken about
+    # in a reported claim is not the one who goes on speaking.
+    reported = [
+        (u.start, u.end)
+        for u, f in history[-3:]
+        if f.speaker and not f.pronoun and f.kind is SpeakerKind.PERSON
+    ]
     mentions = [
         (e.start_char, e.end_char, e.text)
         for e in unit.tokens[0].doc.ents
@@ -455,6 +462,7 @@ def _nearest_person(
         and _is_subject(e.root)
         and outlets.lookup(e.text) is None
         and fits(e.text)
+        and not any(a <= e.start_char < b for a, b in reported)
     ]
     mentions += [
         (f.start, f.end, f.speaker)

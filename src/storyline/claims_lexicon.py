@@ -89,7 +89,7 @@ REPORTING_VERBS = _words(
     conclude find show read cite quote brief inform notify agree dispute reject refute rebut
     dismiss refuse express publish speculate predict forecast signal imply mention fume quip
     joke exclaim shout yell scream whisper plead lament boast retort counter answer recount
-    advise continue repeat echo
+    advise continue repeat echo assure reassure
     """
 )
 

@@ -245,6 +245,9 @@ def _carry(
             name = _identities(named)[0]
             found.speaker, (found.start, found.end) = name, _span_of_name(unit, name)
             found.kind, found.carried, found.pronoun = SpeakerKind.PERSON, True, None
+            bare = re.sub(r"(?:'s|’s|'|’)$", "", name)  # "Dylan Thomas’ first trip"
+            if bare != name and found.end is not None:
+                found.speaker, found.end = bare, found.end - (len(name) - len(bare))
         elif len(left) == 1 and set_aside:
             # One person in view once those the text marks as of the other gender are set
             # aside ("Harris said he was tired. She said...").

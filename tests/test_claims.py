@@ -305,6 +305,12 @@ def test_the_one_spoken_about_does_not_take_over_the_quotation(nlp: Any) -> None
     assert find(claims, "not a scene").attribution.speaker != "Ben Bale"
 
 
+def test_sentence_initial_via_names_the_relaying_outlet(nlp: Any) -> None:
+    c = one(nlp, "Via Reuters, the minister said the talks had failed on Friday.")
+    assert c.attribution.speaker == "the minister"
+    assert c.attribution.cited_outlets == ("Reuters",)
+
+
 def test_a_message_reads(nlp: Any) -> None:
     c = one(nlp, '"Working for you is a living hell," the message reads.')
     assert c.attribution.speaker == "the message"

@@ -130,6 +130,7 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _relays(unit, found, inside, outlets)
     if not found.speaker and not found.outlets:
         _trailing_report(unit, found, outlets)
+    _via(unit, found, outlets)
     if unit.joined_at is not None:
         _joined_tail(unit, found, root, inside, outlets)
     if found.content is None:
@@ -189,6 +190,18 @@ def document_author(unit: Unit, outlets: OutletTable) -> Found | None:
         if sub.speaker and sub.kind is not SpeakerKind.DOCUMENT:
             return sub
     return None
+
+
+def _via(unit: Unit, found: Found, outlets: OutletTable) -> None:
+    """ "Via KXTV, the director said...": a sentence-initial relay names an outlet."""
+    m = lex.LEADING_VIA.match(unit.text)
+    if m is None:
+        return
+    name = outlets.lookup(m.group("name"))
+    if name is None and lex.CALL_SIGN.match(m.group("name").replace(" ", "")):
+        name = m.group("name").replace(" ", "")
+    if name and name not in found.outlets:
+        found.outlets.append(name)
 
 
 def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:

@@ -36,6 +36,7 @@ __all__ = [
     "HEDGE_PHRASES",
     "HEDGE_VERBS",
     "IGNORANCE",
+    "LEADING_VIA",
     "MAX_HEADING_WORDS",
     "MALE_NOUNS",
     "MALE_PRONOUNS",
@@ -264,6 +265,7 @@ TRAILING_REPORT = re.compile(
     r",\s+(?:the\s+)?(?P<name>[^,;:]{2,60}?)\s+(?:reports|reported|says|said)(?:\W*$|,\s)",
     re.IGNORECASE,
 )
+LEADING_VIA = re.compile(r"^\W*via\s+(?:the\s+)?(?P<name>[^,;:]{2,40}?)\s*,", re.IGNORECASE)
 BLURB = re.compile(
     r"\b(?:is|are) (?:dedicated|committed|devoted) to (?:publishing|providing|bringing|"
     r"delivering|informing|covering)|\baims? to (?:contribute|provide|inform|bring|deliver)|"

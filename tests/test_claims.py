@@ -311,6 +311,14 @@ def test_sentence_initial_via_names_the_relaying_outlet(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ("Reuters",)
 
 
+def test_parenthetical_reporting_clause_of_a_named_person(nlp: Any) -> None:
+    c = one(nlp, "This, Conal Baker claims, is where it gets messy.")
+    assert c.attribution.speaker == "Conal Baker"
+    assert c.attribution.verb == "claims"
+    c = one(nlp, "The bridge, Monday, was closed for hours after the storm.")
+    assert c.attribution.speaker is None
+
+
 def test_a_message_reads(nlp: Any) -> None:
     c = one(nlp, '"Working for you is a living hell," the message reads.')
     assert c.attribution.speaker == "the message"

@@ -130,6 +130,8 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _relays(unit, found, inside, outlets)
     if not found.speaker and not found.outlets:
         _trailing_report(unit, found, outlets)
+    if not found.speaker:
+        _parenthetical_name(unit, found)
     _via(unit, found, outlets)
     if unit.joined_at is not None:
         _joined_tail(unit, found, root, inside, outlets)
@@ -190,6 +192,20 @@ def document_author(unit: Unit, outlets: OutletTable) -> Found | None:
         if sub.speaker and sub.kind is not SpeakerKind.DOCUMENT:
             return sub
     return None
+
+
+def _parenthetical_name(unit: Unit, found: Found) -> None:
+    """ "This, Jane Doe claims, is where...": a person's reporting clause set off by commas
+    inside the sentence, which the parser often misreads ("claims" as a noun)."""
+    m = lex.PARENTHETICAL_NAME.search(unit.text)
+    if m is None:
+        return
+    start, end = unit.start + m.start("name"), unit.start + m.end("name")
+    if not any(t.ent_type_ == "PERSON" and start <= t.idx < end for t in unit.tokens):
+        return
+    found.speaker, found.kind, found.pronoun = unit.source[start:end], SpeakerKind.PERSON, None
+    found.start, found.end = start, end
+    found.verb = m.group("verb")
 
 
 def _via(unit: Unit, found: Found, outlets: OutletTable) -> None:

@@ -51,6 +51,7 @@ __all__ = [
     "NOMINAL",
     "OutletTable",
     "PERSONAL",
+    "PARENTHETICAL_NAME",
     "PERSON_NOUNS",
     "PREDICT_VERBS",
     "QUOTE_OPEN",
@@ -264,6 +265,12 @@ BOILERPLATE_LINE = re.compile(
 TRAILING_REPORT = re.compile(
     r",\s+(?:the\s+)?(?P<name>[^,;:]{2,60}?)\s+(?:reports|reported|says|said)(?:\W*$|,\s)",
     re.IGNORECASE,
+)
+# ", Jane Doe says," set inside the sentence it attributes, whatever the parse.
+PARENTHETICAL_NAME = re.compile(
+    r",\s+(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s+(?P<verb>says|said|claims|"
+    r"claimed|reports|reported|writes|wrote|adds|added|notes|noted|insists|insisted|argues|"
+    r"argued|explains|explained|tells|told)\s*,"
 )
 LEADING_VIA = re.compile(r"^\W*via\s+(?:the\s+)?(?P<name>[^,;:]{2,40}?)\s*,", re.IGNORECASE)
 BLURB = re.compile(

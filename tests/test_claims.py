@@ -1173,16 +1173,21 @@ def test_eval_attribution_rejects_a_missing_gold(tmp_path: Path) -> None:
 
 
 # --------------------------------------------------------------------------- quality floors
-# Pinned a little below what was measured on the hand-labelled gold (tests/eval/attribution,
-# README there); the rules were developed on other FNC-1 bodies and ECB+ documents.
+# Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
+# (README there). gold.jsonl was partly in view while the first rules were written; the
+# held-out set (heldout.jsonl) was labelled before the reader ever ran on it and has not been
+# looked at since: its figures are the honest ones. Rules are developed on dev.jsonl and on
+# other FNC-1 bodies and ECB+ documents.
+
+HELDOUT = Path(__file__).resolve().parent / "eval" / "attribution" / "heldout.jsonl"
 
 
-def _attribution_scores(sample: int | None) -> dict[str, Any]:
+def _attribution_scores(sample: int | None, path: Path | None = None) -> dict[str, Any]:
     pytest.importorskip("spacy")
     from storyline.evaluate.attribution import load_gold, predict_for_gold, score_by_source
     from storyline.read import load_reader
 
-    docs = load_gold()
+    docs = load_gold(path)
     if sample is not None:
         fnc = [d for d in docs if d.source == "fnc1"][:sample]
         docs = fnc + [d for d in docs if d.source != "fnc1"][:sample]
@@ -1190,22 +1195,44 @@ def _attribution_scores(sample: int | None) -> dict[str, Any]:
 
 
 def test_attribution_quality_on_a_gold_sample() -> None:
-    """Five FNC-1 and five ECB+ gold documents (measured: speaker F1 0.854, outlet recall
+    """Five FNC-1 and five ECB+ gold documents (measured: speaker F1 0.841, outlet recall
     0.389 = 7/18, hedging F1 0.757)."""
     s = _attribution_scores(5)["all"]
-    assert s.speaker.f1 >= 0.83, s.speaker
+    assert s.speaker.f1 >= 0.82, s.speaker
     assert s.outlets.recall >= 0.35, s.outlets
     assert s.hedging.f1 >= 0.72, s.hedging
+
+
+def test_attribution_quality_on_a_held_out_sample() -> None:
+    """Four FNC-1 and four ECB+ held-out documents (measured: speaker F1 0.826, outlet recall
+    0.455 = 5/11, hedging F1 0.833)."""
+    s = _attribution_scores(4, HELDOUT)["all"]
+    assert s.speaker.f1 >= 0.80, s.speaker
+    assert s.outlets.recall >= 0.40, s.outlets
+    assert s.hedging.f1 >= 0.78, s.hedging
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("STORYLINE_FULL"), reason="set STORYLINE_FULL=1")
 def test_attribution_quality_on_the_whole_gold() -> None:
-    """Measured: speaker F1 0.812 (FNC-1 0.781, ECB+ 0.859), outlet recall 0.451 (FNC-1
-    0.500), hedging F1 0.751."""
+    """Measured: speaker F1 0.812 (FNC-1 0.790, ECB+ 0.846), outlet recall 0.577 (FNC-1
+    0.640), hedging F1 0.753."""
     scores = _attribution_scores(None)
     assert scores["all"].speaker.f1 >= 0.80, scores["all"].speaker
-    assert scores["fnc1"].speaker.f1 >= 0.77, scores["fnc1"].speaker
-    assert scores["ecbplus"].speaker.f1 >= 0.84, scores["ecbplus"].speaker
-    assert scores["all"].outlets.recall >= 0.43, scores["all"].outlets
+    assert scores["fnc1"].speaker.f1 >= 0.78, scores["fnc1"].speaker
+    assert scores["ecbplus"].speaker.f1 >= 0.83, scores["ecbplus"].speaker
+    assert scores["all"].outlets.recall >= 0.55, scores["all"].outlets
     assert scores["all"].hedging.f1 >= 0.73, scores["all"].hedging
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not os.environ.get("STORYLINE_FULL"), reason="set STORYLINE_FULL=1")
+def test_attribution_quality_on_the_whole_held_out_set() -> None:
+    """Measured: speaker F1 0.776 (FNC-1 0.754, ECB+ 0.835) - under the 0.8 target -, outlet
+    recall 0.553, hedging F1 0.697."""
+    scores = _attribution_scores(None, HELDOUT)
+    assert scores["all"].speaker.f1 >= 0.76, scores["all"].speaker
+    assert scores["fnc1"].speaker.f1 >= 0.73, scores["fnc1"].speaker
+    assert scores["ecbplus"].speaker.f1 >= 0.81, scores["ecbplus"].speaker
+    assert scores["all"].outlets.recall >= 0.52, scores["all"].outlets
+    assert scores["all"].hedging.f1 >= 0.67, scores["all"].hedging

@@ -212,3 +212,33 @@ def test_gold_texts_match_the_sources() -> None:
     for doc, text in docs.items():
         source = bodies if doc.startswith("fnc1:") else ecb
         assert source[doc] == text, f"{doc}: source text changed; rebuild gold.jsonl"
+
+
+HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "attribution"
+
+
+@pytest.mark.parametrize("name", ["heldout.jsonl", "dev.jsonl"])
+def test_held_out_and_dev_files_are_consistent(name: str) -> None:
+    docs = load_gold(HELDOUT_DIR / name)
+    assert {d.source for d in docs} == {"fnc1", "ecbplus"}
+    for d in docs:
+        for c in d.claims:
+            assert d.text[c.start : c.end] == c.sentence
+            assert (c.speaker is None) == (c.speaker_kind is SpeakerKind.ARTICLE), c.sentence
+            assert c.speaker is None or c.speaker.lower() in d.text.lower()
+
+
+def test_held_out_and_dev_are_disjoint_from_gold_and_match_the_draw() -> None:
+    """The sets are what draw_heldout.py draws (fixed seeds), with texts as in the sources."""
+    shared_data("fnc1", "train_bodies.csv")
+    shared_data("ecbplus", "docs")
+    sys.path.insert(0, str(HELDOUT_DIR))
+    from draw_heldout import heldout_documents
+
+    gold = {d.doc for d in load_gold()}
+    drawn = {dev: dict(heldout_documents(dev)) for dev in (False, True)}
+    assert not set(drawn[False]) & set(drawn[True])
+    for dev, name in ((False, "heldout.jsonl"), (True, "dev.jsonl")):
+        assert not set(drawn[dev]) & gold
+        for d in load_gold(HELDOUT_DIR / name):
+            assert drawn[dev].get(d.doc) == d.text, f"{d.doc}: rebuild with draw_heldout.py"

@@ -65,6 +65,8 @@ def eval_alignment(
     rows = {
         "shipped": score_supports(stories, min_probability=shipped),
         "claims only": score_supports(stories, use_stance=False),
+        "shipped, strict": score_supports(stories, min_probability=shipped, strict=True),
+        "claims only, strict": score_supports(stories, use_stance=False, strict=True),
     }
     seconds = round(time.perf_counter() - started, 1)
     if as_json:
@@ -97,7 +99,8 @@ def eval_alignment(
     console.print(table)
     console.print(
         "P/R: of predicted (claim, supporting article) pairs / of gold pairs; evid. P: of the "
-        "pairs whose supporting sentence is annotated, how many mention an event of the claim",
+        "pairs whose supporting sentence is annotated, how many mention an event of the claim. "
+        "strict: claims with two events or more, supported only by articles reporting all",
         highlight=False,
     )
     console.print(f"{seconds} s", highlight=False)

@@ -197,9 +197,14 @@ def score_supports(
     min_probability: float = 0.0,
     min_evidence: float = 0.0,
     use_stance: bool = True,
+    strict: bool = False,
 ) -> AlignmentScores:
     """Score predicted supports against ECB+ event coreference (see the module docstring).
-    Stance links below ``min_probability`` or ``min_evidence`` are dropped first."""
+    Stance links below ``min_probability`` or ``min_evidence`` are dropped first.
+
+    ``strict`` is closer to what "corroborated" means: only claims mentioning two events or
+    more are scored, and ``B`` supports ``c`` only when it reports *every* event of ``c`` (an
+    article about the main event does not state a claim that adds a second one)."""
     gold = pred = hit = claims = 0
     ev_judged = ev_hit = stance_only = 0
     for st in stories:
@@ -219,10 +224,14 @@ def score_supports(
         for key in st.claims:
             art, s, e = key
             events = _events_of(st.sentences.get(art, []), s, e)
-            if not events:
+            if not events or (strict and len(events) < 2):
                 continue  # unannotated claim sentence: no gold
             claims += 1
-            gold_here = {b for b, ev in events_of_article.items() if b != art and ev & events}
+            gold_here = {
+                b
+                for b, ev in events_of_article.items()
+                if b != art and (events <= ev if strict else ev & events)
+            }
             pred_here = kept.get(key, {})
             gold += len(gold_here)
             pred += len(pred_here)

@@ -205,7 +205,7 @@ def test_story_core_and_specifics() -> None:
     assert _states_specifics(main, ["Villages were flooded when the dam burst."], core)
 
 
-def test_topical_agree_on_a_side_claim_is_discussion_not_support() -> None:
+def test_topical_agree_on_a_side_claim_is_no_support() -> None:
     a = (
         "The Arlo dam burst on Monday, flooding three villages. "
         "The dam was built in 1961 by a state company."
@@ -220,9 +220,8 @@ def test_topical_agree_on_a_side_claim_is_discussion_not_support() -> None:
     ]
     al = align("s-dam", readings, stance_model=_TopicalStance())
     group = next(g for g in al.groups if any("1961" in c.text for c in readings[0].claims))
-    links = {lk.article_id: lk.relation for lk in al.links[group.id]}
-    assert links.get("art-b") is StanceLabel.DISCUSS
-    assert links.get("art-c") is StanceLabel.DISCUSS
+    # B and C tell the main event only: neither supports (nor discusses) the side claim.
+    assert {lk.article_id for lk in al.links[group.id]} == {"art-a"}
     off = align(
         "s-dam",
         readings,

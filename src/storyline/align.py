@@ -603,8 +603,9 @@ def align_story(
                     and not close
                     and not _states_specifics(seed, said, core)
                 ):
-                    # On the story's topic without stating what is specific to the claim.
-                    label = StanceLabel.DISCUSS
+                    # On the story's topic without stating what is specific to the claim:
+                    # it neither supports nor discusses the claim, so no link at all.
+                    continue
                 links[group_of_seed[seed.id].id].append(
                     ClaimLink(seed.id, a, label, round(p, 4), None, ev)
                 )

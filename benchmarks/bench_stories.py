@@ -93,11 +93,13 @@ def bench_store(texts: list[str], sizes: list[int], new: int, profile: str | Non
     from storyline.story_store import _INDEX_CACHE, TERMS_KEY, reload_index
 
     try:
-        from storyline.story_store import _facts_missing
+        from storyline.story_store import _facts_missing, save_ann
     except ImportError:  # an older storyline (for a before/after comparison) keeps none
 
         def _facts_missing(*_args: object) -> None:
             return None
+
+        save_ann = None
 
     articles = [Article.create(t, outlet=f"outlet{i % 37}.example") for i, t in enumerate(texts)]
     vectors = cheap_vectors([embedding_text(a) for a in articles])
@@ -162,6 +164,9 @@ def bench_store(texts: list[str], sizes: list[int], new: int, profile: str | Non
                 store.delete_story(sid)
             for sid in changed:
                 store.put_story(index.story(sid))
+            # The ANN graph as cluster_store keeps it (it saves at each tenth of growth).
+            if save_ann is not None:
+                save_ann(store, index)
             fill = time.perf_counter() - start
             # A new process: no cached index; ``new`` articles arrive.
             _INDEX_CACHE.clear()

@@ -332,6 +332,33 @@ def test_cluster_store_updates_a_story_without_reading_its_members_again(
     assert len(story.article_ids) == 4 and len(story.syndication_groups[0]) == 3
 
 
+def test_a_new_process_restores_the_saved_ann_graph(store_url: str, monkeypatch) -> None:
+    """The ANN graph is kept in the store; a reload restores it instead of inserting every
+    stored vector again, and finds the same stories and neighbours as a full rebuild."""
+    import storyline.story_store as story_store
+    from storyline.config import Options
+    from storyline.store import open_store
+    from storyline.stories import cluster_store
+
+    monkeypatch.setattr(story_store, "ANN_MIN_SIZE", 1)
+    opts = Options(db=store_url)
+    arts = _articles(FIGHT_A, published="2008-12-13") + _articles(FIGHT_B, published="2012-07-07")
+    with open_store(store_url) as store:
+        for a in arts:
+            store.add_article(a)
+        cluster_store(store, opts)
+        story_store._INDEX_CACHE.clear()
+        restored = story_store.reload_index(store, opts)
+        monkeypatch.setattr(story_store, "_restore_ann", lambda *_: False)
+        rebuilt = story_store.reload_index(store, opts)
+    assert restored is not None and rebuilt is not None
+    assert restored._ann_pending == ([], []) and len(restored._ann) == len(arts)
+    assert restored.labels() == rebuilt.labels()
+    for a in arts:
+        m = restored.stories[restored.story_of(a.id)].members[a.id]
+        assert restored._candidates(m) == rebuilt._candidates(m)
+
+
 def test_cli_stories_lists_and_updates(tmp_path: object) -> None:
     import json
 

@@ -22,14 +22,13 @@ splits it when they no longer hold together.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from storyline.model import Article, Story, content_id
-from storyline.story_terms import embedding_text, key_terms, parse_date
+from storyline.story_terms import embedding_text, key_terms, parse_date, story_title
 
 if TYPE_CHECKING:
     import numpy as np
@@ -178,6 +177,8 @@ class StoryIndex:
         self._ann_pending: tuple[list[int], list[Any]] = ([], [])
         self._next_key = 0
         self._key_article: dict[int, str] = {}
+        # Keys of articles already in a restored graph (see restore_ann), until reloaded.
+        self._restored: dict[str, int] = {}
         self._story_of: dict[str, str] = {}
         self.stories: dict[str, _StoryState] = {}
         self._df: Counter[str] = Counter()
@@ -296,6 +297,29 @@ class StoryIndex:
             found.update(self._postings.get(t, ()))
         return found
 
+    def ann_snapshot(self) -> tuple[bytes, dict[str, int]]:
+        """The ANN graph as bytes and each indexed article's key in it (see restore_ann)."""
+        self._flush_ann()
+        data = self._ann.save()
+        assert data is not None  # no path given: the bytes
+        return bytes(data), {aid: key for key, aid in self._key_article.items()}
+
+    def restore_ann(self, data: bytes, keys: dict[str, int]) -> bool:
+        """Start an empty index from a saved graph: reloaded members with a key there are not
+        inserted again (most of a reload's cost). False when the graph does not fit."""
+        from usearch.index import Index
+
+        try:
+            ann = None if self._story_of or len(self._ann) else Index.restore(bytearray(data))
+        except Exception:  # noqa: BLE001 - a damaged snapshot only means a full rebuild
+            ann = None
+        if ann is None or ann.ndim != self.dim or len(ann) < len(keys):
+            return False
+        self._ann = ann
+        self._restored = dict(keys)
+        self._next_key = max(keys.values(), default=-1) + 1
+        return True
+
     def _flush_ann(self) -> None:
         import numpy as np
 
@@ -368,15 +392,17 @@ class StoryIndex:
         else:
             self._docs += 1
             self._df.update(terms)
+        restored = self._restored.pop(article.id, None) if story_id is not None else None
         m = _Member(
             article,
             terms,
             self._weights(terms),
             vector,
             parse_date(article.published),
-            self._next_key,
+            self._next_key if restored is None else restored,
         )
-        self._next_key += 1
+        if restored is None:
+            self._next_key += 1
 
         scored: list[tuple[float, str]] = []
         if story_id is not None:
@@ -397,7 +423,9 @@ class StoryIndex:
                 story = self._new_story(m)
         story.add(m)
         self._index_member(m, story.id)
-        if np.any(vector):
+        if restored is not None:
+            self._key_article[m.key] = article.id  # in the restored graph already
+        elif np.any(vector):
             if story_id is None:
                 self._flush_ann()
                 self._ann.add(m.key, vector)
@@ -687,7 +715,7 @@ class StoryIndex:
         outlets = sorted({m.article.outlet for m in members if m.article.outlet})
         return Story(
             id=s.id,
-            title=_title(central.article),
+            title=story_title(central.article),
             article_ids=tuple(m.article.id for m in members),
             outlets=tuple(outlets),
             first_published=dates[0] if dates else None,
@@ -726,15 +754,6 @@ def _two_groups(sim: Any) -> Any:
     return AgglomerativeClustering(
         n_clusters=2, metric="precomputed", linkage="average"
     ).fit_predict(dist)
-
-
-def _title(article: Article) -> str:
-    if article.title and article.title.strip():
-        return " ".join(article.title.split())
-    text = " ".join(article.text.split())
-    m = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
-    first = text[: m.start()] if m else text
-    return first[:200].rstrip() or article.id
 
 
 # --------------------------------------------------------------------------- batch helpers

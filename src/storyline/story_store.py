@@ -29,7 +29,15 @@ if TYPE_CHECKING:
     from storyline.config import Options
     from storyline.store import Store
 
-__all__ = ["ORIGIN_KEY", "SIGNATURE_KEY", "TERMS_KEY", "cluster_store", "reload_index"]
+__all__ = [
+    "ANN_KEY",
+    "ORIGIN_KEY",
+    "SIGNATURE_KEY",
+    "TERMS_KEY",
+    "cluster_store",
+    "reload_index",
+    "save_ann",
+]
 
 # Bump the version when key_terms changes: terms stored under an older key are recomputed.
 TERMS_KEY = "storyline.key-terms.v2"
@@ -37,8 +45,16 @@ TERMS_KEY = "storyline.key-terms.v2"
 # words) and the outlet its claims cite most (utf-8; empty for none).
 SIGNATURE_KEY = "storyline.minhash.v1"
 ORIGIN_KEY = "storyline.cited-origin.v1"
+# The ANN graph of the index (rows "graph" and "keys", under this key plus the embedding
+# model's name), so a new process restores it instead of inserting every stored vector again.
+ANN_KEY = "storyline.ann.v1"
+# Saved once the index holds this many articles, and again when it has grown by a tenth:
+# a save costs the whole graph, so it is not made for every batch.
+ANN_MIN_SIZE = 1000
+ANN_GROWTH = 1.1
 _SEP = "\x1f"
 _TOKEN_KEY = "stories.index_token"
+_ANN_SIZE_KEY = "stories.ann_size"
 _INDEX_CACHE: dict[tuple[str, str, StoryParams], tuple[StoryIndex, str]] = {}
 
 
@@ -166,6 +182,39 @@ def _story_record(index: StoryIndex, story_id: str) -> Story:
     )
 
 
+def _ann_key(options: Options | None) -> str:
+    from storyline.embed import model_name
+
+    return f"{ANN_KEY}:{model_name(options)}"
+
+
+def _restore_ann(store: Store, index: StoryIndex, options: Options | None) -> bool:
+    saved = store.get_embeddings(_ann_key(options), ["graph", "keys"])
+    if len(saved) < 2:
+        return False
+    keys = {}
+    for item in saved["keys"].decode("utf-8").split(_SEP):
+        aid, _, key = item.partition(" ")
+        if key:
+            keys[aid] = int(key)
+    return index.restore_ann(saved["graph"], keys)
+
+
+def save_ann(store: Store, index: StoryIndex, options: Options | None = None) -> None:
+    """Keep the index's ANN graph in the store (see :data:`ANN_KEY`)."""
+    graph, keys = index.ann_snapshot()
+    listed = _SEP.join(f"{aid} {key}" for aid, key in keys.items()).encode("utf-8")
+    store.put_embeddings(_ann_key(options), {"graph": graph, "keys": listed})
+    store.set_meta(_ANN_SIZE_KEY, str(len(keys)))
+
+
+def _maybe_save_ann(store: Store, index: StoryIndex, options: Options | None) -> None:
+    size = len(index)
+    saved = int(store.get_meta(_ANN_SIZE_KEY) or 0)
+    if size >= ANN_MIN_SIZE and size >= ANN_GROWTH * saved:
+        save_ann(store, index, options)
+
+
 def reload_index(
     store: Store, options: Options | None = None, params: StoryParams | None = None
 ) -> StoryIndex | None:
@@ -185,6 +234,7 @@ def reload_index(
     params = params or StoryParams()
     vecs = _embed_missing(store, arts, options, params.embed_chars)
     index = StoryIndex(params, len(next(iter(vecs.values()))))
+    _restore_ann(store, index, options)
     terms = _terms_missing(store, index, arts)
     index.prime(arts, terms)
     for a in arts:
@@ -272,6 +322,7 @@ def cluster_store(
         story = _story_record(index, sid)
         store.put_story(story)
         written.append(story)
+    _maybe_save_ann(store, index, options)
     token = uuid.uuid4().hex
     store.set_meta(_TOKEN_KEY, token)
     _INDEX_CACHE.clear()  # one store's index at a time: bounded memory

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 from storyline.model import Article
 
-__all__ = ["date_terms", "embedding_text", "key_terms", "parse_date"]
+__all__ = ["date_terms", "embedding_text", "key_terms", "parse_date", "story_title"]
 
 _WORD = re.compile(r"[A-Za-z][\w'’.&-]*\w|[A-Za-z]|\d[\d,.:]*\d|\d")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'’-]*")
@@ -111,3 +111,13 @@ def parse_date(value: str | None) -> float | None:
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
     return dt.timestamp() / 86400.0
+
+
+def story_title(article: Article) -> str:
+    """A story's title from its central article: the title, else the first sentence."""
+    if article.title and article.title.strip():
+        return " ".join(article.title.split())
+    text = " ".join(article.text.split())
+    m = re.search(r"(?<=[.!?])\s+(?=[A-Z\"'“])", text)
+    first = text[: m.start()] if m else text
+    return first[:200].rstrip() or article.id

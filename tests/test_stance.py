@@ -206,7 +206,8 @@ def test_a_normal_claim_has_no_problem() -> None:
         ((0, 2, 1), "disputed"),
         ((2, 1, 0), "contested"),  # one in three disagrees: a share
         ((5, 1, 2), "supported"),  # one in eight: a minority, not contested
-        ((0, 1, 4), "reported"),
+        ((0, 1, 4), "disputed"),  # one in five reaches the share
+        ((0, 1, 5), "reported"),  # one in six does not
         ((0, 0, 0), "unreported"),
     ],
 )

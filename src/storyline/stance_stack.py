@@ -36,7 +36,12 @@ TOP_SENTENCES = 3
 # side (C in 0.3 / 1 / 3; balanced lifted the stacked model's inner `disagree` F1 and weighted
 # score both).
 C = 1.0
-FOLDS = 5
+# Ten folds: each out-of-fold model learns from 90% of the topics, closer to the shipped one
+# (on the inner split five folds gave a stage 2 about a point worse: its stacked inputs were
+# less sure than the shipped model's will be).
+FOLDS = 10
+# lbfgs stopping tolerance: 1e-3 halves the fitting time against sklearn's 1e-4.
+TOL = 1e-3
 # Terms whose largest absolute weight over the three classes is below this are dropped from
 # the stored weights: they move a probability by well under a percent.
 PRUNE = 0.02
@@ -143,7 +148,7 @@ def _fit_one(X: Any, y: Sequence[str]) -> tuple[Any, np.ndarray]:
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    m = LogisticRegression(C=C, max_iter=3000, class_weight="balanced").fit(X, list(y))
+    m = LogisticRegression(C=C, tol=TOL, max_iter=3000, class_weight="balanced").fit(X, list(y))
     order = [list(m.classes_).index(lab) for lab in LABELS3]
     w = m.coef_[order].T.copy()  # (vocab, 3)
     w[np.abs(w).max(axis=1) < PRUNE] = 0.0

@@ -120,6 +120,9 @@ def main() -> None:
                 flush=True,
             )
         n_stories = store.count_stories()
+    import shutil
+
+    shutil.rmtree(tmp, ignore_errors=True)  # the batches (and the store, unless --db)
     wall, cpu = time.perf_counter() - t_start, _cpu() - c_start
     if prof is not None:
         prof.disable()

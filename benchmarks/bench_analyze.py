@@ -59,14 +59,25 @@ def main() -> None:
     ap.add_argument("--checkpoints", default="1000,2000")
     ap.add_argument("--db", default=None, help="store file (default: a fresh temporary one)")
     ap.add_argument("--profile", default=None, help="write a cProfile dump of the run here")
+    ap.add_argument(
+        "--no-shared-sentences",
+        action="store_true",
+        help="the stance model embeds on its own (for a before/after of the shared cache)",
+    )
     args = ap.parse_args()
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch
 
     torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
 
+    import storyline.pipeline
     from storyline.config import load_options
     from storyline.pipeline import AnalyzeStats, analyze
+
+    if args.no_shared_sentences:
+        import contextlib
+
+        storyline.pipeline._stance_embeds_through = lambda *_: contextlib.nullcontext()
     from storyline.store import open_store
 
     rows = real_articles(args.articles)
@@ -144,7 +155,8 @@ def main() -> None:
         + ", ".join(
             f"{k} {embed_s[k]:.1f}/{embedded.get(k, 0)}" for k in embed_s if embedded.get(k)
         )
-        + f"; texts asked {int(STATS['texts'])}, from memory {int(STATS['memo_hits'])}"
+        + f"; texts asked {int(STATS['texts'])}, from memory {int(STATS['memo_hits'])},"
+        + f" from the store's vector cache {int(STATS['store_hits'])}"
     )
     print(f"stories: {n_stories}; stance pairs: {pairs}; peak memory {peak:.0f} MiB")
     for cp in checkpoints:

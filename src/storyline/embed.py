@@ -104,7 +104,14 @@ _MEMO: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
 MEMO_SIZE = 10_000
 # What embed_texts did in this process (benchmarks print it): texts asked for, answered from
 # the memo, encoded by the model, and seconds spent encoding.
-STATS: dict[str, float] = {"texts": 0, "memo_hits": 0, "encoded": 0, "seconds": 0.0}
+# ``store_hits``: texts a caller found in the store's vector cache (pipeline) instead.
+STATS: dict[str, float] = {
+    "texts": 0,
+    "memo_hits": 0,
+    "encoded": 0,
+    "seconds": 0.0,
+    "store_hits": 0,
+}
 
 
 def embed_texts(

@@ -206,13 +206,14 @@ def _cached_embed(texts: Sequence[str], options: Any, store: Any) -> Any:
     re-embeds only its new text."""
     import numpy as np
 
-    from storyline.embed import embed_texts, from_bytes, model_name, to_bytes
+    from storyline.embed import STATS, embed_texts, from_bytes, model_name, to_bytes
 
     if store is None:
         return embed_texts(texts, options)
     model = "claim:" + model_name(options)
     keys = [content_id("claim-text", t) for t in texts]
     found = store.get_embeddings(model, keys)
+    STATS["store_hits"] += sum(1 for k in keys if k in found)
     missing = [i for i, k in enumerate(keys) if k not in found]
     vectors = {i: from_bytes(found[k]) for i, k in enumerate(keys) if k in found}
     if missing:

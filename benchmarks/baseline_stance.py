@@ -79,6 +79,10 @@ def main() -> int:
     print(f"dev split of {DEFAULT_SPLIT_PATH.name}")
     for line in result.lines():
         print(line)
+    mix = fnc.class_mix(data.pairs)
+    print(
+        f"at the class mix of all {sum(mix.values())} pairs: {fnc.score_at_mix(result, mix):.2f}%"
+    )
     print(f"time: {seconds:.1f} s (train + score)")
     return 0
 

@@ -37,6 +37,22 @@ def test_perfect_and_all_unrelated_predictions() -> None:
     assert s.weighted == pytest.approx(100 * 0.5 / 2.5)
 
 
+def test_score_at_mix_reweights_the_confusion_rows() -> None:
+    # 2 agree pairs (one right, one called discuss), 1 disagree called agree, 2 unrelated right.
+    gold = ["agree", "agree", "disagree", "unrelated", "unrelated"]
+    pred = ["agree", "discuss", "agree", "unrelated", "unrelated"]
+    s = fnc.score(gold, pred)
+    # Same mix as the pairs themselves: the plain weighted score.
+    same = fnc.score_at_mix(s, fnc.class_mix([fnc.FncPair("h", "1", g) for g in gold]))
+    assert same == pytest.approx(s.weighted)
+    # Points per pair: agree (1 + 0.25) / 2, disagree 0.25, unrelated 0.25 (of 0.25).
+    mix = {"agree": 10, "disagree": 10, "discuss": 0, "unrelated": 80}
+    expected = 100 * (10 * 0.625 + 10 * 0.25 + 80 * 0.25) / (10 + 10 + 80 * 0.25)
+    assert fnc.score_at_mix(s, mix) == pytest.approx(expected)
+    # No discuss gold here, so its behaviour at a mix that has discuss is unknown.
+    assert fnc.score_at_mix(s, {**mix, "discuss": 5}) is None
+
+
 def test_score_rejects_mismatched_or_unknown_labels() -> None:
     with pytest.raises(ValueError, match="2 gold labels but 1"):
         fnc.score(["agree", "agree"], ["agree"])

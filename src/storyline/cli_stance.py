@@ -121,13 +121,38 @@ def _entry(e: Any) -> dict[str, Any]:
     }
 
 
-def _report(name: str, score: Any, seconds: float, n_pairs: int, as_json: bool) -> None:
+def _report(
+    name: str,
+    score: Any,
+    seconds: float,
+    n_pairs: int,
+    as_json: bool,
+    mix: dict[str, int] | None = None,
+) -> None:
+    from storyline.evaluate import fnc
+
+    # The weighted score depends on the share of (easy) unrelated pairs; the score at the
+    # file's own mix sets a split's figure beside published ones (see storyline.evaluate.fnc).
+    at_mix = fnc.score_at_mix(score, mix) if mix and n_pairs < sum(mix.values()) else None
     if as_json:
-        print_json({"data": name, "seconds": round(seconds, 1), **score.to_dict()})
+        extra: dict[str, Any] = {}
+        if at_mix is not None and mix:
+            extra = {"weighted_score_pct_at_file_mix": round(at_mix, 2), "file_mix": mix}
+        print_json({"data": name, "seconds": round(seconds, 1), **score.to_dict(), **extra})
         return
     console.print(f"[bold]{name}[/]", highlight=False)
     for line in score.lines():
         console.print(line, highlight=False, markup=False)
+    if at_mix is not None and mix:
+        total = sum(mix.values())
+        share = 100.0 * mix.get("unrelated", 0) / total
+        here = 100.0 * sum(score.confusion[3]) / max(n_pairs, 1)
+        console.print(
+            f"FNC-1 weighted score at the class mix of the whole file ({total} pairs, "
+            f"{share:.0f}% unrelated; here {here:.0f}%): {at_mix:.2f}% of max",
+            highlight=False,
+            markup=False,
+        )
     console.print(f"time: {seconds:.1f} s ({n_pairs / max(seconds, 1e-9):.0f} pairs/s)")
 
 
@@ -182,7 +207,8 @@ def eval_fnc1(
             fail(f"{stances}: no Stance column, nothing to score (use --predictions)")
         return
     name = f"FNC-1 {stances} ({'dev split' if split == 'dev' else 'all pairs'})"
-    _report(name, fnc.score(gold, labels), seconds, len(pairs), as_json)  # type: ignore[arg-type]
+    result = fnc.score(gold, labels)  # type: ignore[arg-type]
+    _report(name, result, seconds, len(pairs), as_json, fnc.class_mix(data.pairs))
 
 
 @eval_app.command("emergent")

@@ -379,6 +379,10 @@ def train_stance(
         result["dev"] = dev_score.to_dict()
         for line in dev_score.lines():
             log("dev " + line)
+        at_mix = fnc.score_at_mix(dev_score, fnc.class_mix(data.pairs))
+        if at_mix is not None:
+            result["dev"]["weighted_score_pct_at_file_mix"] = round(at_mix, 2)
+            log(f"dev FNC-1 weighted score at the class mix of all pairs: {at_mix:.2f}%")
     artifact["meta"]["dev"] = result.get("dev")
     target = Path(out or DEFAULT_MODEL_PATH)
     target.parent.mkdir(parents=True, exist_ok=True)

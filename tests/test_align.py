@@ -152,10 +152,10 @@ def test_budget_caps_stance_calls() -> None:
 
 
 def test_only_claims_close_to_one_claim_of_another_article_are_embedded():
-    from storyline.align import _Item, _lexically_close
+    from storyline.align import ClaimItem, _lexically_close
 
-    def item(article: str, words: str, entities: str = "") -> _Item:
-        return _Item(None, article, set(entities.split()), set(), set(words.split()))  # type: ignore[arg-type]
+    def item(article: str, words: str, entities: str = "") -> ClaimItem:
+        return ClaimItem(None, article, set(entities.split()), set(), set(words.split()))  # type: ignore[arg-type]
 
     items = [
         item("a", "missi deliv syste"),  # shares "missi" with b's claim, "deliv" with c's

@@ -45,10 +45,16 @@ __all__ = [
     "AlignOptions",
     "Alignment",
     "StanceModelLike",
+    "ClaimItem",
     "align_story",
+    "article_keys",
     "claim_actors",
+    "claim_item",
+    "claims_match",
     "copy_representatives",
+    "eligible",
     "response_kind",
+    "same_matter",
 ]
 
 
@@ -265,7 +271,7 @@ def _person_keys(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
     return out
 
 
-def _article_keys(mentions: Sequence[Mention]) -> set[str]:
+def article_keys(mentions: Sequence[Mention]) -> set[str]:
     out = set()
     for m in mentions:
         if m.entity_id:
@@ -308,12 +314,58 @@ def copy_representatives(
 
 
 @dataclass(slots=True)
-class _Item:
+class ClaimItem:
+    """A claim with the keys matching reads: its actors (entity keys), the named people it is
+    about, and its content words."""
+
     claim: Claim
     article: str
     entities: set[str]
     persons: set[str]
     words: set[str]
+
+
+def claim_item(claim: Claim, article_id: str, mentions: Sequence[Mention]) -> ClaimItem:
+    return ClaimItem(
+        claim,
+        article_id,
+        _entity_keys(claim, mentions),
+        _person_keys(claim, mentions),
+        _content_words(claim, mentions),
+    )
+
+
+def claims_match(
+    a: ClaimItem,
+    b: ClaimItem,
+    similarity: float,
+    keys_a: set[str],
+    keys_b: set[str],
+    opts: AlignOptions,
+) -> bool:
+    """Whether claims ``a`` and ``b`` (of different articles, whose mentions give ``keys_a``
+    and ``keys_b``) state the same thing, at cosine ``similarity``."""
+    # A claim about a named person is only matched by an article that names that person.
+    if a.persons - keys_b or b.persons - keys_a:
+        return similarity >= 0.9
+    if similarity >= opts.paraphrase:
+        return True
+    # Close in meaning, about the same actors, and saying the same thing about them
+    # (shared words beyond the names: "deliver ... missile system").
+    shared = a.entities & b.entities
+    said = a.words & b.words
+    return similarity >= opts.with_entities and len(shared) >= 2 and len(said) >= opts.shared_words
+
+
+def same_matter(
+    a: ClaimItem, b: ClaimItem, actors_a: set[str], actors_b: set[str], similarity: float
+) -> bool:
+    """Whether two response claims report one actor's answer on one matter."""
+    if not actors_a & actors_b:
+        return False
+    # Same matter: close in meaning, or about the same other actors.
+    others = (a.entities & b.entities) - actors_a - actors_b
+    return similarity >= 0.45 or len(others) >= 1
 
 
 _FUNCTION_WORDS = frozenset(
@@ -340,7 +392,8 @@ def _content_words(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
     return {w[:5] for w in words if w not in _FUNCTION_WORDS}
 
 
-def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
+def eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
+    """The claims worth matching: propositions, not headlines, fragments or questions."""
     out = []
     for c in claims:
         text = c.text.strip()
@@ -352,7 +405,7 @@ def _eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
     return out
 
 
-def _lexically_close(items: list[_Item]) -> list[int]:
+def _lexically_close(items: list[ClaimItem]) -> list[int]:
     """Indices of claims sharing two content words or two actors with one claim of another
     article (counted claim by claim: in a story of 60 articles nearly every claim shares two
     words with the union of the others, and most need no vector)."""
@@ -449,21 +502,12 @@ def align_story(
         # Most claims first: the articles that say the most about the story.
         reps = sorted(reps, key=lambda r: (-len(r.claims), r.article.id))[: opts.max_articles]
     mentions = {r.article.id: r.mentions for r in reps}
-    article_keys = {r.article.id: _article_keys(r.mentions) for r in reps}
+    keys_of = {r.article.id: article_keys(r.mentions) for r in reps}
     core = story_core([r.article.text for r in reps], opts.core_share) if opts.specifics else set()
 
-    items: list[_Item] = []
-    for r in reps:
-        for c in _eligible(r.claims, opts):
-            items.append(
-                _Item(
-                    c,
-                    r.article.id,
-                    _entity_keys(c, r.mentions),
-                    _person_keys(c, r.mentions),
-                    _content_words(c, r.mentions),
-                )
-            )
+    items = [
+        claim_item(c, r.article.id, r.mentions) for r in reps for c in eligible(r.claims, opts)
+    ]
     copies = {a: b for a, b in rep_of.items() if a != b}
     if not items:
         return Alignment(story_id, links={}, copies=copies)
@@ -488,17 +532,14 @@ def align_story(
     def matches(i: int, j: int) -> bool:
         if art[i] == art[j]:
             return False
-        s = float(sim[i, j])
-        # A claim about a named person is only matched by an article that names that person.
-        if items[i].persons - article_keys[art[j]] or items[j].persons - article_keys[art[i]]:
-            return s >= 0.9
-        if s >= opts.paraphrase:
-            return True
-        # Close in meaning, about the same actors, and saying the same thing about them
-        # (shared words beyond the names: "deliver ... missile system").
-        shared = items[i].entities & items[j].entities
-        said = items[i].words & items[j].words
-        return s >= opts.with_entities and len(shared) >= 2 and len(said) >= opts.shared_words
+        return claims_match(
+            items[i],
+            items[j],
+            float(sim[i, j]),
+            keys_of[art[i]],
+            keys_of[art[j]],
+            opts,
+        )
 
     # Greedy grouping around seeds: the claim matched by the most articles seeds first, so
     # a group is the neighbourhood of one claim and never a transitive chain. Only pairs
@@ -587,7 +628,7 @@ def align_story(
                 p = float(st.probabilities.get(label.value, 0.0)) if st.probabilities else 1.0
                 if label is StanceLabel.UNRELATED or p < opts.min_stance_probability:
                     continue
-                if label is not StanceLabel.DISCUSS and items[i].persons - article_keys[a]:
+                if label is not StanceLabel.DISCUSS and items[i].persons - keys_of[a]:
                     # Taking a side on what someone did without ever naming them: topical,
                     # neither corroboration nor contradiction.
                     label = StanceLabel.DISCUSS
@@ -633,7 +674,7 @@ def _judge(model: StanceModelLike, jobs: list[tuple[str, list[Any]]]) -> list[li
 
 def _align_responses(
     story_id: str,
-    items: list[_Item],
+    items: list[ClaimItem],
     sim: np.ndarray,
     mentions: Mapping[str, Sequence[Mention]],
     part_of: dict[str, str],
@@ -657,11 +698,7 @@ def _align_responses(
         for k2, kind2, actors2 in resp[a_pos + 1 :]:
             if k2 in used or items[k2].article == items[k].article:
                 continue
-            if not actors & actors2:
-                continue
-            # Same matter: close in meaning, or about the same other actors.
-            others = (items[k].entities & items[k2].entities) - actors - actors2
-            if float(sim[k, k2]) >= 0.45 or len(others) >= 1:
+            if same_matter(items[k], items[k2], actors, actors2, float(sim[k, k2])):
                 members.append((k2, kind2))
         if len({items[m].article for m, _ in members}) < 2:
             continue

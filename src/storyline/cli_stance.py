@@ -51,74 +51,66 @@ def check(
     model: ModelOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Stance of every stored article toward CLAIM, grouped, with a one-line verdict."""
-    from storyline.stance import StanceError, check_claim, claim_problem
+    """What every stored article says about CLAIM: agree / disagree / discuss, with the
+    evidence (and the article's own claim, with its attribution, where one states it) and a
+    one-line verdict."""
+    from storyline.check import check_articles, check_payload, entry_payload
+    from storyline.stance import StanceError, claim_problem
 
     problem = claim_problem(claim)
     if problem:
         fail(f"{claim[:60]!r}: {problem}")
     stance_model = _model(model)
+    opts = options(db=db)
     with open_db(db) as store:
         try:
-            result = check_claim(claim, store.iter_articles(), stance_model)
+            report = check_articles(
+                claim, list(store.iter_articles()), stance_model, store=store, options=opts
+            )
         except StanceError as exc:
             fail(str(exc))
             return
     if as_json:
-        print_json(
-            {
-                "claim": result.claim,
-                "verdict": result.verdict,
-                "summary": result.summary,
-                **{
-                    lab: [_entry(e) for e in getattr(result, lab)]
-                    for lab in ("agree", "disagree", "discuss")
-                },
-                "unrelated": result.unrelated,
-                "not_judged": [
-                    {"article_id": e.article.id, "reason": e.stance.reason} for e in result.skipped
-                ],
-            }
-        )
+        print_json(check_payload(report))
         return
     from rich.markup import escape
 
+    result = report.result
     console.print(f"[bold]claim:[/] {escape(claim)}")
     for lab, colour in (("agree", "green"), ("disagree", "red"), ("discuss", "yellow")):
         entries = getattr(result, lab)
         console.print(f"\n[bold {colour}]{lab}[/] ({len(entries)})")
         for e in entries:
-            row = _entry(e)
+            row = entry_payload(e)
             head = f"  {row['outlet'] or '—'} · {row['published'] or 'no date'} · {e.article.id}"
-            console.print(
-                f"{escape(head)}  p={row['probability']:.2f}  {escape(row['title'] or '')}",
-                highlight=False,
+            how = (
+                f"p={row['probability']:.2f}"
+                if e.basis == "stance"
+                else f"{e.basis} match {row['probability']:.2f}"
             )
+            console.print(f"{escape(head)}  {how}  {escape(row['title'] or '')}", highlight=False)
             for ev in row["evidence"][:1]:
                 console.print(f"    “{escape(_clip(ev['text']))}”", highlight=False)
+            if row["claim"]:
+                console.print(f"    {escape(_authority(row['claim']))}", highlight=False)
     for e in result.skipped:
         err_console.print(f"not judged: {e.article.id}: {e.stance.reason}", highlight=False)
+    for note in report.notes:
+        err_console.print(f"note: {note}", highlight=False)
     console.print(f"\n[bold]verdict:[/] {escape(result.summary)}")
+
+
+def _authority(claim: dict[str, Any]) -> str:
+    """'on the authority of US intelligence sources (anonymous), via CNN; reported'."""
+    who = claim["speaker"] or "the article itself"
+    kind = "" if claim["speaker_kind"] == "article" else f" ({claim['speaker_kind']})"
+    via = f", via {', '.join(claim['cited_outlets'])}" if claim["cited_outlets"] else ""
+    return f"on the authority of {who}{kind}{via}; {claim['certainty']}, {claim['polarity']}"
 
 
 def _clip(text: str, n: int = 220) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _entry(e: Any) -> dict[str, Any]:
-    from storyline.model import to_dict
-
-    return {
-        "article_id": e.article.id,
-        "outlet": e.article.outlet,
-        "published": e.article.published,
-        "title": e.article.title,
-        "label": e.stance.label.value,
-        "probability": e.stance.probabilities.get(e.stance.label.value, 0.0),
-        "probabilities": e.stance.probabilities,
-        "evidence": [to_dict(ev) for ev in e.stance.evidence],
-    }
 
 
 def _report(

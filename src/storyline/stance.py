@@ -24,12 +24,20 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from storyline.model import Article, Evidence, Stance, StanceLabel, content_id, normalise_text
+from storyline.model import (
+    Article,
+    Claim,
+    Evidence,
+    Stance,
+    StanceLabel,
+    content_id,
+    normalise_text,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -46,7 +54,9 @@ __all__ = [
     "claim_problem",
     "combine_stages",
     "contested_by_share",
+    "judge_articles",
     "load_stance_model",
+    "summarize_check",
     "verdict_for",
 ]
 
@@ -418,8 +428,29 @@ def load_stance_model(
 
 @dataclass(frozen=True, slots=True)
 class CheckEntry:
+    """One article's answer to a checked claim.
+
+    ``basis`` says what decided the label: ``stance`` (the stance model on the whole article),
+    ``claim`` (a claim of the article states the checked claim: ``claim`` is that claim) or
+    ``response`` (the article reports the answer the claim is about: ``claim`` is that report).
+    ``score`` is the stance probability of the label, or the claims' cosine similarity.
+    """
+
     article: Article
     stance: Stance
+    basis: str = "stance"
+    claim: Claim | None = None
+    score: float | None = None
+
+    @property
+    def label(self) -> str:
+        return self.stance.label.value
+
+    @property
+    def confidence(self) -> float:
+        if self.score is not None:
+            return self.score
+        return self.stance.probabilities.get(self.stance.label.value, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,33 +499,35 @@ def verdict_for(agree: int, disagree: int, discuss: int) -> str:
     return "unreported"
 
 
-def _by_probability(label: str) -> Callable[[CheckEntry], float]:
-    """Sort key: most confident ``label`` first."""
-    return lambda e: -e.stance.probabilities.get(label, 0.0)
-
-
-def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> CheckResult:
-    """The stance of every article toward ``claim`` and the verdict; raises on a bad claim."""
+def judge_articles(claim: str, articles: Iterable[Article], model: StanceModel) -> list[CheckEntry]:
+    """The stance model's answer for every article, in order; raises on a bad claim."""
     problem = claim_problem(claim)
     if problem:
         raise StanceError(problem)
     items = list(articles)
-    groups: dict[str, list[CheckEntry]] = {lab: [] for lab in LABELS}
-    skipped: list[CheckEntry] = []
+    out: list[CheckEntry] = []
     for start in range(0, len(items), 256):
         batch = items[start : start + 256]
         for article, stance in zip(batch, model.predict(claim, batch), strict=True):
-            entry = CheckEntry(article, stance)
-            (skipped if stance.reason else groups[stance.label.value]).append(entry)
+            out.append(CheckEntry(article, stance))
+    return out
+
+
+def summarize_check(claim: str, entries: Sequence[CheckEntry]) -> CheckResult:
+    """Group judged articles by label (most confident first) and give the verdict."""
+    groups: dict[str, list[CheckEntry]] = {lab: [] for lab in LABELS}
+    skipped: list[CheckEntry] = []
+    for entry in entries:
+        (skipped if entry.stance.reason else groups[entry.label]).append(entry)
     for lab in ("agree", "disagree", "discuss"):
-        groups[lab].sort(key=_by_probability(lab))
+        groups[lab].sort(key=lambda e: -e.confidence)
     n = {lab: len(groups[lab]) for lab in LABELS}
     verdict = verdict_for(n["agree"], n["disagree"], n["discuss"])
     summary = (
         f"{verdict}: {n['agree']} agree, {n['disagree']} disagree, {n['discuss']} discuss, "
         f"{n['unrelated']} unrelated"
         + (f", {len(skipped)} not judged" if skipped else "")
-        + f" (of {len(items)} article(s))"
+        + f" (of {len(entries)} article(s))"
     )
     return CheckResult(
         claim=claim,
@@ -506,6 +539,14 @@ def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> 
         unrelated=n["unrelated"],
         skipped=tuple(skipped),
     )
+
+
+def check_claim(claim: str, articles: Iterable[Article], model: StanceModel) -> CheckResult:
+    """The stance of every article toward ``claim`` and the verdict; raises on a bad claim.
+
+    The stance model alone; :func:`storyline.check.check_articles` also reads the articles'
+    claims."""
+    return summarize_check(claim, judge_articles(claim, articles, model))
 
 
 # --------------------------------------------------------------------------- data files

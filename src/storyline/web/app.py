@@ -558,12 +558,8 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
         Against one story's articles with ``story_id``, else the ``limit`` most recent.
         """
         try:
-            from storyline.stance import (
-                StanceError,
-                check_claim,
-                claim_problem,
-                load_stance_model,
-            )
+            from storyline.check import check_articles, check_payload
+            from storyline.stance import StanceError, claim_problem, load_stance_model
         except ImportError as exc:
             raise HTTPException(501, f"the stance stage is not installed: {exc}") from None
         problem = claim_problem(body.claim)
@@ -584,10 +580,11 @@ def create_app(options: Options | None = None, web: WebOptions | None = None) ->
         except (StanceError, OSError) as exc:
             raise HTTPException(503, f"stance model unavailable: {exc}") from None
         try:
-            result = check_claim(body.claim, articles, model)
+            with stance_lock:
+                report = check_articles(body.claim, articles, model, store=store, options=options)
         except StanceError as exc:
             raise HTTPException(400, f"claim: {exc}") from None
-        return views.check_payload(result)
+        return check_payload(report)
 
     @app.post("/api/ingest", summary="Ingest URLs", status_code=202)
     def api_ingest(body: IngestRequest, _: None = Depends(require_write)) -> dict[str, Any]:

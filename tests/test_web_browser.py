@@ -238,3 +238,30 @@ def test_check_page(sqlite_url: str, web_page: object) -> None:
         assert "of 2 article(s)" in summary
         _shot(page, "check.png")
     assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_check_page_shows_the_articles_own_claim(sqlite_url: str, web_page: object) -> None:
+    """A check of the example articles names the article's claim that reports the answer."""
+    page = web_page
+    stance = pytest.importorskip("storyline.stance")
+    if not Path(stance.DEFAULT_MODEL_PATH).exists():
+        pytest.skip(f"no shipped stance model ({stance.DEFAULT_MODEL_PATH})")
+    from storyline.ingest import ingest_sources
+    from storyline.store import open_store
+
+    with open_store(sqlite_url) as store:
+        ingest_sources([str(EXAMPLES)], store)
+    with live_server(_app(sqlite_url, analyze=False)) as base:
+        page.goto(base + "/check")
+        page.fill("#claim", "The Kremlin denied the transfer")
+        page.click("#check-form button[type=submit]")
+        page.wait_for_function(
+            "() => !document.getElementById('check-status').textContent.startsWith('Reading')",
+            timeout=120_000,
+        )
+        assert page.locator("#check-status").inner_text() == "Done."
+        line = page.locator(".check-claim").first.inner_text()
+        assert line.startswith("Its claim reports the same answer"), line
+        assert "denied" in line
+        _shot(page, "check-claim.png")
+    assert page.errors == []  # type: ignore[attr-defined]

@@ -83,21 +83,32 @@ def check(
         for e in entries:
             row = entry_payload(e)
             head = f"  {row['outlet'] or '—'} · {row['published'] or 'no date'} · {e.article.id}"
-            how = (
-                f"p={row['probability']:.2f}"
-                if e.basis == "stance"
-                else f"{e.basis} match {row['probability']:.2f}"
+            console.print(
+                f"{escape(head)}  p={row['probability']:.2f}  {escape(row['title'] or '')}",
+                highlight=False,
             )
-            console.print(f"{escape(head)}  {how}  {escape(row['title'] or '')}", highlight=False)
             for ev in row["evidence"][:1]:
                 console.print(f"    “{escape(_clip(ev['text']))}”", highlight=False)
             if row["claim"]:
-                console.print(f"    {escape(_authority(row['claim']))}", highlight=False)
+                console.print(
+                    f"    its claim {_RELATION[row['relation']]} ({row['similarity']:.2f}), "
+                    f"{escape(_authority(row['claim']))}",
+                    highlight=False,
+                )
     for e in result.skipped:
         err_console.print(f"not judged: {e.article.id}: {e.stance.reason}", highlight=False)
     for note in report.notes:
         err_console.print(f"note: {note}", highlight=False)
     console.print(f"\n[bold]verdict:[/] {escape(result.summary)}")
+
+
+_RELATION = {
+    "states": "states it",
+    "negates": "states the opposite",
+    "hedges": "says it may be so",
+    "same answer": "reports the same answer",
+    "other answer": "reports another answer",
+}
 
 
 def _authority(claim: dict[str, Any]) -> str:
@@ -225,6 +236,91 @@ def eval_emergent(
         fnc.write_predictions(predictions, loaded.pairs, labels)
     gold = [p.stance or "" for p in loaded.pairs]
     _report(f"Emergent {data}", fnc.score(gold, labels), seconds, len(labels), as_json)
+
+
+@eval_app.command("check")
+def eval_check(
+    bodies: Annotated[str, typer.Option(help="FNC-1 bodies CSV (Body ID,articleBody)")],
+    stances: Annotated[str, typer.Option(help="FNC-1 stances CSV (Headline,Body ID,Stance)")],
+    split: Annotated[
+        str,
+        typer.Option(
+            help="dev: the committed dev split; all: every pair; train: the training side, "
+            "rules only (no stance model: each rule's answers against gold)"
+        ),
+    ] = "dev",
+    headlines: Annotated[int, typer.Option(help="Score only the first N headlines (0: all)")] = 0,
+    model: ModelOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How check's claim-level readings go with FNC-1's gold: headlines as checked claims,
+    bodies read claim by claim (gold labels by relation of the matching claim)."""
+    from storyline.embed import embed_texts
+    from storyline.evaluate import fnc
+    from storyline.evaluate.checking import evaluate_check
+    from storyline.read import ReaderError, load_reader
+    from storyline.stance import DEFAULT_SPLIT_PATH
+
+    if split not in ("dev", "all", "train"):
+        fail(f"--split {split!r}: must be dev, all or train")
+    try:
+        data = fnc.load_fnc1(bodies, stances)
+        pairs = data.pairs
+        if split != "all":
+            pairs = fnc.apply_split(data, fnc.load_split(DEFAULT_SPLIT_PATH), split)
+    except fnc.FncError as exc:
+        fail(str(exc))
+        return
+    if headlines > 0:
+        keep = set(sorted({p.headline for p in pairs})[:headlines])
+        pairs = [p for p in pairs if p.headline in keep]
+    if not pairs or any(p.stance is None for p in pairs):
+        fail(f"{stances}: no labelled pair to score")
+    opts = options()
+    try:
+        reader = load_reader(opts.spacy_model, n_process=2 if len(pairs) > 2000 else 1)
+    except ReaderError as exc:
+        fail(str(exc))
+        return
+    memo: dict[str, Any] = {}
+
+    def embed(texts: Any) -> Any:
+        import numpy as np
+
+        todo = sorted({t for t in texts if t not in memo})
+        if todo:
+            memo.update(zip(todo, embed_texts(todo, opts), strict=True))
+        return np.stack([memo[t] for t in texts]) if texts else np.zeros((0, 384))
+
+    result = evaluate_check(
+        data,
+        pairs,
+        None if split == "train" else _model(model),
+        reader=reader,
+        embed=embed,
+        on_progress=lambda m: err_console.print(m, highlight=False),
+    )
+    name = f"FNC-1 {stances} ({split})"
+    if as_json:
+        print_json(
+            {
+                "data": name,
+                "stance": result.stance.to_dict() if result.stance else None,
+                "with_matching_claim": dict(result.fired),
+                "gold_by_relation": [
+                    {"relation": r, "certainty": c, "gold": g, "pairs": n}
+                    for (r, c, g), n in sorted(result.firings.items())
+                ],
+                "seconds": round(result.seconds, 1),
+            }
+        )
+        return
+    console.print(f"[bold]{name}[/]", highlight=False)
+    for line in result.lines():
+        console.print(line, highlight=False, markup=False)
+    console.print(
+        f"time: {result.seconds:.1f} s (reading {result.read_seconds:.1f} s)", highlight=False
+    )
 
 
 @train_app.command("stance")

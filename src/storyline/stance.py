@@ -430,17 +430,17 @@ def load_stance_model(
 class CheckEntry:
     """One article's answer to a checked claim.
 
-    ``basis`` says what decided the label: ``stance`` (the stance model on the whole article),
-    ``claim`` (a claim of the article states the checked claim: ``claim`` is that claim) or
-    ``response`` (the article reports the answer the claim is about: ``claim`` is that report).
-    ``score`` is the stance probability of the label, or the claims' cosine similarity.
+    ``claim`` is the article's own claim that bears on the checked one, ``relation`` how
+    (``states``, ``negates``, ``hedges``, ``same answer``, ``other answer``; see
+    :mod:`storyline.check`) and ``score`` their cosine similarity. The label is the stance
+    model's.
     """
 
     article: Article
     stance: Stance
-    basis: str = "stance"
     claim: Claim | None = None
     score: float | None = None
+    relation: str | None = None
 
     @property
     def label(self) -> str:
@@ -448,8 +448,7 @@ class CheckEntry:
 
     @property
     def confidence(self) -> float:
-        if self.score is not None:
-            return self.score
+        """The stance model's probability of the label."""
         return self.stance.probabilities.get(self.stance.label.value, 0.0)
 
 

@@ -135,6 +135,20 @@ function setupStory() {
 
 const CHECK_GROUPS = [["agree", "Agree"], ["disagree", "Disagree"], ["discuss", "Discuss without taking a side"]];
 
+const RELATIONS = {
+  "states": "states it", "negates": "states the opposite", "hedges": "says it may be so",
+  "same answer": "reports the same answer", "other answer": "reports another answer",
+};
+
+// "Its claim states it (0.86), on the authority of US intelligence sources (anonymous), via CNN; reported".
+function claimLine(item) {
+  const c = item.claim;
+  const who = c.speaker ? c.speaker + (c.speaker_kind === "article" ? "" : " (" + c.speaker_kind + ")") : "the article itself";
+  const via = c.cited_outlets && c.cited_outlets.length ? ", via " + c.cited_outlets.join(", ") : "";
+  const sim = item.similarity == null ? "" : " (" + item.similarity.toFixed(2) + ")";
+  return "Its claim " + (RELATIONS[item.relation] || item.relation) + sim + ", on the authority of " + who + via + "; " + c.certainty + ", " + c.polarity;
+}
+
 function renderCheck(result, box) {
   box.replaceChildren();
   const head = el("div", "card check-summary");
@@ -155,6 +169,7 @@ function renderCheck(result, box) {
       line.append(link);
       card.append(line);
       for (const ev of (item.evidence || []).slice(0, 2)) card.append(el("blockquote", null, ev.text));
+      if (item.claim) card.append(el("div", "muted small check-claim", claimLine(item)));
       box.append(card);
     }
   }

@@ -142,9 +142,8 @@ def refine_entries(
             continue
         s, relation, claim = best
         found = Evidence(aid, claim.start, claim.end, claim.text, round(s, 4))
-        stance = replace(
-            entry.stance, evidence=(found, *(e for e in entry.stance.evidence if e != found))
-        )
+        others = (e for e in entry.stance.evidence if (e.start, e.end) != (found.start, found.end))
+        stance = replace(entry.stance, evidence=(found, *others))
         out[k] = CheckEntry(entry.article, stance, claim, round(s, 4), relation)
     return out
 

@@ -217,7 +217,7 @@ def test_gold_texts_match_the_sources() -> None:
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "attribution"
 
 
-@pytest.mark.parametrize("name", ["heldout.jsonl", "dev.jsonl"])
+@pytest.mark.parametrize("name", ["heldout.jsonl", "dev.jsonl", "dev2.jsonl"])
 def test_held_out_and_dev_files_are_consistent(name: str) -> None:
     docs = load_gold(HELDOUT_DIR / name)
     assert {d.source for d in docs} == {"fnc1", "ecbplus"}
@@ -236,9 +236,14 @@ def test_held_out_and_dev_are_disjoint_from_gold_and_match_the_draw() -> None:
     from draw_heldout import heldout_documents
 
     gold = {d.doc for d in load_gold()}
-    drawn = {dev: dict(heldout_documents(dev)) for dev in (False, True)}
-    assert not set(drawn[False]) & set(drawn[True])
-    for dev, name in ((False, "heldout.jsonl"), (True, "dev.jsonl")):
-        assert not set(drawn[dev]) & gold
+    drawn = {
+        "heldout.jsonl": dict(heldout_documents()),
+        "dev.jsonl": dict(heldout_documents(dev=True)),
+        "dev2.jsonl": dict(heldout_documents(dev2=True)),
+    }
+    assert not set(drawn["heldout.jsonl"]) & set(drawn["dev.jsonl"])
+    assert not set(drawn["dev2.jsonl"]) & (set(drawn["heldout.jsonl"]) | set(drawn["dev.jsonl"]))
+    for name, docs in drawn.items():
+        assert not set(docs) & gold
         for d in load_gold(HELDOUT_DIR / name):
-            assert drawn[dev].get(d.doc) == d.text, f"{d.doc}: rebuild with draw_heldout.py"
+            assert docs.get(d.doc) == d.text, f"{d.doc}: rebuild with draw_heldout.py"

@@ -4,10 +4,16 @@
     python tests/eval/attribution/draw_heldout.py --show ID    # numbered sentences of one document
     python tests/eval/attribution/draw_heldout.py              # heldout_labels.txt -> heldout.jsonl
     python tests/eval/attribution/draw_heldout.py --dev ...    # the same for the dev set
+    python tests/eval/attribution/draw_heldout.py --dev2 ...   # the same for the second dev set
 
 ``--dev`` draws a second, disjoint set the same way (seed ``DEV_SEED``, excluding the held-out
 documents too): ``dev_labels.txt`` -> ``dev.jsonl``. Rules may be developed while looking at
 the dev set; never at the held-out one.
+
+``--dev2`` draws a third set (seed ``DEV2_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
+same rule), disjoint from the gold, held-out and dev documents: ``dev2_labels.txt`` ->
+``dev2.jsonl``. It was labelled by hand before the reader was run on it, then used to develop
+rules.
 
 The 50 documents of ``gold.jsonl`` were in view while earlier claims rules were written, so
 their figures are not clean. This set is drawn at random with a fixed seed from documents
@@ -42,19 +48,23 @@ from build_gold import (  # noqa: E402
 
 SEED = 20261123
 DEV_SEED = 7
+DEV2_SEED = 20270417
 N_FNC, N_ECB = 20, 10
+N_FNC_DEV2, N_ECB_DEV2 = 14, 4
 MIN_WORDS, MAX_WORDS = 150, 700
 
 
-def heldout_documents(dev: bool = False) -> list[tuple[str, str]]:
-    """(doc id, text) of the 30 held-out (or dev) documents, by the rule in the docstring."""
+def heldout_documents(dev: bool = False, dev2: bool = False) -> list[tuple[str, str]]:
+    """(doc id, text) of the held-out (or dev, or dev2) documents, by the rule in the docstring."""
     sys.path.insert(0, str(ROOT / "src"))
     from storyline.evaluate.ecbplus import load_ecbplus
 
     in_gold = {doc for doc, _ in selected_documents()}
-    if dev:
+    if dev or dev2:
         in_gold |= {doc for doc, _ in heldout_documents()}
-    rng = random.Random(DEV_SEED if dev else SEED)
+    if dev2:
+        in_gold |= {doc for doc, _ in heldout_documents(dev=True)}
+    rng = random.Random(DEV2_SEED if dev2 else DEV_SEED if dev else SEED)
     with FNC_BODIES.open(encoding="utf-8", newline="") as fh:
         rows = sorted(csv.DictReader(fh), key=lambda r: int(r["Body ID"]))
     fnc = [
@@ -69,6 +79,8 @@ def heldout_documents(dev: bool = False) -> list[tuple[str, str]]:
         for d in load_ecbplus(ECB_DIR)
         if f"ecbplus:{d.doc_id}.xml" not in in_gold
     ]
+    if dev2:
+        return rng.sample(fnc, N_FNC_DEV2) + rng.sample(ecb, N_ECB_DEV2)
     return rng.sample(fnc, N_FNC) + rng.sample(ecb, N_ECB)
 
 
@@ -76,8 +88,11 @@ def main() -> None:
     dev = "--dev" in sys.argv
     if dev:
         sys.argv.remove("--dev")
-    name = "dev" if dev else "heldout"
-    docs = dict(heldout_documents(dev))
+    dev2 = "--dev2" in sys.argv
+    if dev2:
+        sys.argv.remove("--dev2")
+    name = "dev2" if dev2 else "dev" if dev else "heldout"
+    docs = dict(heldout_documents(dev, dev2))
     if len(sys.argv) > 2 and sys.argv[1] == "--show":
         for doc in sys.argv[2:]:
             text = docs[doc]

@@ -59,21 +59,41 @@ def test_the_claim_that_states_it_comes_with_its_authority(model: StanceModel) -
     assert rows["004"]["relation"] is None and rows["004"]["claim"] is None
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the issue's acceptance, not met: the stance model says discuss for 000 (p 0.94 for "
-    "the delivery, 0.85 for the denial), and check keeps the stance model's label: on FNC-1's "
-    "training side an article claim stating the headline went with agree in only 42% of "
-    "pairs (see storyline.check); 004 agrees with the delivery",
-)
 def test_the_issue_acceptance_through_check(model: StanceModel) -> None:
+    # Issue 3's "done when". The stance model reads 000 as FNC-1 annotators would ("discuss":
+    # it reports the delivery and the denial on others' authority); check's answer is the
+    # article's own claim, with that authority beside it, as the dossier counts it.
     arts = _examples()
     deliver = _answers(
         check_articles("Wagner will deliver a Pantsir system to Hezbollah", arts, model)
     )
     assert deliver["000"]["label"] == deliver["004"]["label"] == "agree"
+    for row in deliver.values():
+        assert row["model_label"] in {"agree", "disagree", "discuss"}
+        if row["basis"] == "claim":
+            assert row["relation"] == "states" and row["claim"] is not None
+        else:
+            assert row["label"] == row["model_label"]
+    lead = deliver["000"]["claim"]
+    assert lead is not None and "intelligence" in (lead["speaker"] or "")
     denied = _answers(check_articles("The Kremlin denied the transfer", arts, model))
-    assert denied["000"]["label"] == "agree"
+    assert denied["000"]["label"] == "agree" and denied["000"]["basis"] == "claim"
+    assert "004" not in denied or denied["004"]["label"] != "agree"
+
+
+def test_another_answer_of_the_same_actor_disagrees(model: StanceModel) -> None:
+    said_nothing = Article.create(
+        "The Wagner Group plans to hand a Pantsir air defence system to Hezbollah, United "
+        "States officials said on Thursday. The Kremlin has yet to comment on the transfer, "
+        "and Russia's defence ministry did not answer questions from reporters.",
+        outlet="no comment",
+    )
+    row = _answers(check_articles("The Kremlin denied the transfer", [said_nothing], model))[
+        "no comment"
+    ]
+    assert row["relation"] == "other answer" and row["basis"] == "claim"
+    assert row["label"] == "disagree"
+    assert "yet to comment" in row["claim"]["text"]
 
 
 def test_hedged_and_negated_statements_of_the_claim(model: StanceModel) -> None:

@@ -328,11 +328,11 @@ def test_a_missing_or_foreign_model_file_is_a_clear_error(tmp_path: Path) -> Non
 
 @pytest.mark.xfail(
     strict=False,
-    reason="known miss of the shipped model (also with the bag-of-words stack): article 000 "
-    "('Report: ...', 'US intelligence sources have revealed', 'according to CNN') comes back "
-    "discuss for both claims (p 0.94 and 0.85), as FNC-1 annotators label articles that "
-    "attribute a claim to sources; for the denial its evidence is the right sentence ('Russia "
-    "declined ...'); 004 passes both; not tuned to the seeds",
+    reason="the stance model alone reads article 000 ('Report: ...', 'US intelligence sources "
+    "have revealed', 'according to CNN') as FNC-1 annotators label an article that attributes a "
+    "claim to sources: discuss for both claims (p 0.94 and 0.85), with the right evidence "
+    "sentences; 004 passes both. `check` answers agree for 000, from the article's own claim "
+    "(tests/test_check.py::test_the_issue_acceptance_through_check); not tuned to the seeds",
 )
 def test_example_articles_acceptance(model: StanceModel) -> None:
     """The issue's acceptance check; the model is not tuned to these articles."""

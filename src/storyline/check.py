@@ -12,15 +12,20 @@ certainty:
 * ``same answer`` / ``other answer``: for a claim about an actor's answer ("The Kremlin
   denied ..."), the article's report of that actor's answer on the same matter.
 
-None of them changes the label, which stays the stance model's (the one scored on FNC-1).
-`storyline eval check` measured each reading against FNC-1's gold: on the training side
-(gold relatedness, no stance model), an article claim that states the headline in the
-article's own voice went with agree in 42% of pairs and discuss in 53% (49% / 46% at cosine
->= 0.78), a negating one with disagree in 8%, a hedged one with discuss in 91%; on the dev
-split, turning the model's agree into discuss where the matching claim is hedged changed 16
-answers, 9 of them right ones (77.90% -> 77.84%). FNC-1 labels the article, not its
-sentences, and these readings do not predict its label; they say what the article itself
-claims and on whose authority, which is what a reader checking a claim looks at next.
+Where such a claim is found it decides the label (:data:`ANSWER_OF`): an article whose own
+claim states the checked one *agrees*, on the authority the claim names (shown with it); one
+whose claim says it may be so *discusses* it; one that reports another answer of the same
+actor *disagrees* with a claim about that answer. This is the reading the dossier counts as
+corroboration (:mod:`storyline.verdicts`: an article stating a claim supports it, whoever it
+cites), so ``check`` and the dossier say the same thing of one article. It is not FNC-1's
+reading: FNC-1 annotators call an article that reports a claim on someone else's authority
+without endorsing it ``discuss``, and the stance model, trained on them, does the same; on
+FNC-1's training side an article claim stating the headline went with gold agree in 42% of
+pairs and discuss in 53% (``storyline eval check --split train``). The stance model's own
+label stays in every answer (``model_label``) and is what ``storyline eval fnc1`` scores;
+``storyline eval check`` scores both. Where no claim of the article bears on the checked one
+the stance model's label stands. A claim that states the opposite does not decide: polarity
+is read per sentence, and such claims went with gold disagree in only 8% of pairs.
 Articles without a stored reading are read here (not stored); without spaCy the stance
 model's answers stand alone, with a note.
 """
@@ -40,7 +45,23 @@ from storyline.stance import (
     summarize_check,
 )
 
-__all__ = ["CheckReport", "check_articles", "check_payload", "entry_payload", "refine_entries"]
+__all__ = [
+    "ANSWER_OF",
+    "CheckReport",
+    "check_articles",
+    "check_payload",
+    "entry_payload",
+    "refine_entries",
+]
+
+# The label an article's own claim gives it, by how that claim bears on the checked one
+# (module docstring); "negates" is absent on purpose.
+ANSWER_OF: dict[str, str] = {
+    "states": "agree",
+    "hedges": "discuss",
+    "same answer": "agree",
+    "other answer": "disagree",
+}
 
 QUERY_ID = "checked-claim"
 
@@ -63,6 +84,30 @@ def _query_claim(reading: ReadArticle, text: str) -> Claim:
             return c
     return Claim(
         id=QUERY_ID, article_id=QUERY_ID, sentence_index=0, start=0, end=len(text), text=text
+    )
+
+
+# Cosine above which an article claim that names the checked claim's actors and says every
+# word it says about them states it (:func:`_contains`).
+CONTAINS_SIMILARITY = 0.5
+
+
+def _contains(query: Any, item: Any, similarity: float, keys: set[str]) -> bool:
+    """Whether the article's claim ``item`` says all that the checked claim ``query`` says.
+
+    A checked claim is one short sentence; the article's claim that states it is longer and
+    says more ("The delivery of the SA-22 ... will be facilitated by the Wagner Group, a
+    paramilitary organization ..."), so their cosine stays under the paraphrase threshold of
+    claim-to-claim matching. Instead: close in meaning, naming the checked claim's actors (two
+    of them, or its only one) and every content word the checked claim says about them.
+    """
+    if not query.words or similarity < CONTAINS_SIMILARITY:
+        return False
+    # A claim about a named person is only stated by an article that names that person.
+    if query.persons - keys:
+        return False
+    return len(query.entities & item.entities) >= min(2, len(query.entities)) >= 1 and (
+        query.words <= item.words
     )
 
 
@@ -124,7 +169,7 @@ def refine_entries(
         best: tuple[float, str, Claim] | None = None
         for it, s in zip(mine, sims, strict=True):
             relation: str | None = None
-            if claims_match(qitem, it, s, qkeys, keys, opts):
+            if claims_match(qitem, it, s, qkeys, keys, opts) or _contains(qitem, it, s, keys):
                 if it.claim.certainty in (Certainty.HEDGED, Certainty.SPECULATIVE):
                     relation = "hedges"
                 elif it.claim.polarity == qclaim.polarity:
@@ -144,7 +189,8 @@ def refine_entries(
         found = Evidence(aid, claim.start, claim.end, claim.text, round(s, 4))
         others = (e for e in entry.stance.evidence if (e.start, e.end) != (found.start, found.end))
         stance = replace(entry.stance, evidence=(found, *others))
-        out[k] = CheckEntry(entry.article, stance, claim, round(s, 4), relation)
+        answer = ANSWER_OF.get(relation)
+        out[k] = CheckEntry(entry.article, stance, claim, round(s, 4), relation, answer)
     return out
 
 
@@ -219,14 +265,16 @@ def entry_payload(e: CheckEntry) -> dict[str, Any]:
     """One article's answer as JSON (``storyline check --json`` and ``POST /api/check``)."""
     from storyline.model import to_dict
 
-    label = e.stance.label.value
     out: dict[str, Any] = {
         "article_id": e.article.id,
         "outlet": e.article.outlet,
         "published": e.article.published,
         "title": e.article.title,
-        "label": label,
-        "probability": round(e.confidence, 4),
+        "label": e.label,
+        # What decided the label: the article's own claim, or the stance model.
+        "basis": e.basis,
+        "model_label": e.stance.label.value,
+        "probability": round(e.stance.probabilities.get(e.stance.label.value, 0.0), 4),
         "probabilities": e.stance.probabilities,
         "evidence": [to_dict(ev) for ev in e.stance.evidence],
         # The article's own claim that bears on the checked one, and how (check.py).

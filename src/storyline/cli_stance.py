@@ -83,8 +83,12 @@ def check(
         for e in entries:
             row = entry_payload(e)
             head = f"  {row['outlet'] or '—'} · {row['published'] or 'no date'} · {e.article.id}"
+            # A label the article's own claim decided says what the stance model said.
+            model = f"p={row['probability']:.2f}"
+            if row["basis"] == "claim":
+                model = f"stance model: {row['model_label']} p={row['probability']:.2f}"
             console.print(
-                f"{escape(head)}  p={row['probability']:.2f}  {escape(row['title'] or '')}",
+                f"{escape(head)}  {model}  {escape(row['title'] or '')}",
                 highlight=False,
             )
             for ev in row["evidence"][:1]:

@@ -432,8 +432,9 @@ class CheckEntry:
 
     ``claim`` is the article's own claim that bears on the checked one, ``relation`` how
     (``states``, ``negates``, ``hedges``, ``same answer``, ``other answer``; see
-    :mod:`storyline.check`) and ``score`` their cosine similarity. The label is the stance
-    model's.
+    :mod:`storyline.check`) and ``score`` their cosine similarity. ``answer`` is the label
+    that claim gives the article where it decides (:mod:`storyline.check`); otherwise the
+    label is the stance model's, which ``stance`` always keeps.
     """
 
     article: Article
@@ -441,14 +442,23 @@ class CheckEntry:
     claim: Claim | None = None
     score: float | None = None
     relation: str | None = None
+    answer: str | None = None
 
     @property
     def label(self) -> str:
-        return self.stance.label.value
+        return self.answer or self.stance.label.value
+
+    @property
+    def basis(self) -> str:
+        """What decided the label: the article's own ``claim``, or the stance ``model``."""
+        return "claim" if self.answer else "model"
 
     @property
     def confidence(self) -> float:
-        """The stance model's probability of the label."""
+        """How sure the label is: the cosine of the claim that decided it, else the stance
+        model's probability of its label."""
+        if self.answer and self.score is not None:
+            return self.score
         return self.stance.probabilities.get(self.stance.label.value, 0.0)
 
 

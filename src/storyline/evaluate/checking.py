@@ -7,9 +7,9 @@ headline is read as a checked claim, entities are resolved over both, and
 :func:`storyline.check.refine_entries` finds each article's claim that bears on the headline,
 exactly as ``check`` does. The table printed counts the gold labels of the pairs by the
 relation of that claim (states / negates / hedges / same answer / other answer), its
-certainty and its cosine band: how far each reading goes with the article-level label. This
-is how the choice that these readings explain a label but never change it was made (see
-:mod:`storyline.check`).
+certainty and its cosine band: how far each reading goes with the article-level label. With a
+stance model it also scores check's own labels, where the matching claim decides (see
+:mod:`storyline.check` for why they differ from FNC-1's reading).
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ __all__ = ["CheckEval", "evaluate_check"]
 class CheckEval:
     # The stance model's score on the pairs (None with gold relatedness, no model).
     stance: fnc.Score | None
+    # check's labels (the matching claim's answer where one decides, else the stance's).
+    checked: fnc.Score | None = None
     # relation -> pairs with a matching claim of the article.
     fired: Counter[str] = field(default_factory=Counter)
     # (relation, certainty of the article's claim and cosine band, gold) -> pairs, for every
@@ -41,6 +43,9 @@ class CheckEval:
         if self.stance is not None:
             out.append("stance model (check's labels):")
             out += ["  " + line for line in self.stance.lines()]
+        if self.checked is not None:
+            out.append("check (the article's own claim decides where one matches):")
+            out += ["  " + line for line in self.checked.lines()]
         out.append(
             "articles with a matching claim: "
             + ", ".join(f"{k} {v}" for k, v in sorted(self.fired.items()))
@@ -112,6 +117,7 @@ def evaluate_check(
         by_head[pairs[k].headline].append(k)
     fired: Counter[str] = Counter()
     firings: Counter[tuple[str, str, str]] = Counter()
+    checked = [s.label.value for s in stances]
     for h, ks in by_head.items():
         entries = [CheckEntry(Article(id=f"b{pairs[k].body_id}", text=""), stances[k]) for k in ks]
         query = by_id[head_id[h]]
@@ -123,6 +129,7 @@ def evaluate_check(
         )
         got = refine_entries(entries, query, by_id, embed=embed, part_of=part_of)
         for k, after in zip(ks, got, strict=True):
+            checked[k] = after.label
             if after.relation is not None and after.claim is not None:
                 fired[after.relation] += 1
                 band = ">=0.78" if (after.score or 0.0) >= 0.78 else "<0.78"
@@ -135,6 +142,7 @@ def evaluate_check(
     gold = [p.stance or "" for p in pairs]
     return CheckEval(
         stance=None if model is None else fnc.score(gold, [s.label.value for s in stances]),
+        checked=None if model is None else fnc.score(gold, checked),
         fired=fired,
         firings=firings,
         read_seconds=read_seconds,

@@ -161,7 +161,9 @@ function renderCheck(result, box) {
     for (const item of items) {
       const card = el("div", "res " + label);
       const line = el("div");
-      line.append(el("span", "badge " + label, label + " " + Math.round(item.probability * 100) + "%"), " ");
+      // The label's basis: the article's own claim (its relation), else the stance model's probability.
+      const why = item.basis === "claim" ? (RELATIONS[item.relation] || item.relation) : Math.round(item.probability * 100) + "%";
+      line.append(el("span", "badge " + label, label + " · " + why), " ");
       line.append(el("strong", null, item.outlet || "unknown outlet"), " ");
       line.append(el("span", "muted", (item.published || "no date").slice(0, 10) + " · "));
       const link = el("a", null, item.title || item.article_id.slice(0, 10));

@@ -91,7 +91,7 @@ REPORTING_VERBS = _words(
     conclude find show read cite quote brief inform notify agree dispute reject refute rebut
     dismiss refuse express publish speculate predict forecast signal imply mention fume quip
     joke exclaim shout yell scream whisper plead lament boast retort counter answer recount
-    advise continue repeat echo assure reassure
+    advise continue repeat echo assure reassure project
     """
 )
 
@@ -290,6 +290,7 @@ SPEECH_VERBS = _words(
     """
     say tell reveal report claim deny confirm announce warn state allege disclose acknowledge
     admit insist hint suggest comment respond reply tweet express reiterate
+    accuse blame predict forecast project estimate
     """
 )
 # Objects that make "express"/"voice" a speech act ("expressed concern over...").

@@ -592,6 +592,8 @@ def _statement_by(unit: Unit, found: Found, inside: set[int], outlets: OutletTab
             found.outlets.extend(sub.outlets)  # "told X in an interview with CNN"
             continue
         found.outlets.extend(sub.outlets)
+        if found.speaker and found.kind in (SpeakerKind.PERSON, SpeakerKind.ANONYMOUS):
+            continue  # "Bensel said in a statement released by the team": Bensel speaks
         if sub.kind is not SpeakerKind.MEDIA or found.speaker is None:
             found.speaker, found.kind = sub.speaker, sub.kind
             found.start, found.end = sub.start, sub.end

@@ -323,6 +323,20 @@ def _speaker_of_verb(
             and t.pos_ in ("NOUN", "PROPN", "PRON")
         ]
         subject = tops[0] if tops else None
+    if subject is not None and not speakerlike(subject):
+        # "...track heart activity and other functions, the Journal reported": the parser
+        # hung the source on the last noun of the claim as its appositive.
+        subject = next(
+            (
+                c
+                for c in subject.children
+                if c.dep_ == "appos"
+                and c.right_edge.i == verb.i - 1
+                and c.i in inside
+                and speakerlike(c)
+            ),
+            subject,
+        )
     if subject is not None and subject.dep_ != "nsubjpass":  # "terms were not disclosed"
         if subject.pos_ == "PRON" and subject.lower_ in lex.PERSONAL:
             found.pronoun = subject.lower_

@@ -119,6 +119,25 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
                 if sub.speaker and sub.kind is not SpeakerKind.MEDIA and not sub.pronoun:
                     sub.outlets = found.outlets + sub.outlets
                     found = sub
+    if verb is not None and found.pronoun in ("he", "she"):
+        # "Coach Jane Doe said the knee is fine, she also said...": the parser made the first
+        # report the second one's complement; the named speaker is the pronoun's referent.
+        first = next(
+            (
+                c
+                for c in verb.children
+                if c.dep_ in ("ccomp", "parataxis")
+                and c.i < verb.i
+                and c.lemma_.lower() in lex.SPEECH_VERBS
+                and (s := subject_of(c, inside)) is not None
+                and s.ent_type_ == "PERSON"
+                and s.i in inside
+            ),
+            None,
+        )
+        if first is not None:
+            found = Found()
+            _speaker_of_verb(found, first, root, inside, outlets)
     if verb is None:
         _colon_quote(unit, found, root, inside, outlets)
     # "X quoted Y as saying" names the speaker whatever else speaks in the sentence

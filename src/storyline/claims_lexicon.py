@@ -440,7 +440,8 @@ def quotations(text: str) -> list[tuple[int, int]]:
             spans.append((open_at, end))
         open_at, first_break, lines = None, None, 0
 
-    for m in re.finditer(r"[“”\"]|\n", text):
+    # Two apostrophes close a quotation in some agency copy ('"It is false,'' he said').
+    for m in re.finditer(r"[“”\"]|(?<=\S)''|\n", text):
         ch, at = m.group(0), m.start()
         if ch == "\n":
             if open_at is None:

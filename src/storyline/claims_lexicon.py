@@ -249,7 +249,9 @@ NEG_PHRASES = tuple(
 CAPTION = re.compile(
     r"(?:\b(?:photo|photograph|image|picture|illustration|video|file photo)s? "
     r"(?:by|courtesy of|credit|:)|\(\s*(?:photo|image|picture)\b|\bgetty images\b|"
-    r"\b(?:photo|image) credit\b|\bcredit:\s)",
+    r"\b(?:photo|image) credit\b|\bcredit:\s)"
+    # "PA   Pooch passing through: Kai was found...": agency credit, a gap, a caption title.
+    r"|(?-i:^\s*[A-Z][\w.&/-]*(?: [A-Z][\w.&/-]*){0,2} {2,}[A-Z][^:\n]{0,60}:\s)",
     re.IGNORECASE,
 )
 BOILERPLATE_LINE = re.compile(

@@ -260,6 +260,13 @@ def _carry(
         if found.pronoun is not None:
             found.antecedent = _nearest_person(unit, found, history, fits)
         return
+    if found.pronoun in ("it", "they") and history and _in_open_quote(unit, history[-1][0]):
+        # '"We called the owner. Unfortunately they could not tell us...': one inside a
+        # quotation that is still open is spoken of by the quotation's speaker.
+        prev = history[-1][1]
+        if prev.speaker and (not prev.pronoun or prev.antecedent is not None):
+            _copy_from(found, prev, verb=prev.verb)
+            return
     if found.pronoun in ("it", "they"):
         want = {
             "it": (SpeakerKind.ORGANISATION, SpeakerKind.DOCUMENT, SpeakerKind.MEDIA),
@@ -306,6 +313,14 @@ def _carry(
     # A plain sentence after a reported one is the article's own voice, even about the future
     # ("The treaty will be signed next month"): carrying such sentences on the topic they share
     # with the report found no speaker right in gold, dev or dev2 and several wrong ones.
+
+
+def _in_open_quote(unit: Unit, prev: Unit) -> bool:
+    """Whether ``unit`` goes on, in the same paragraph, a quotation ``prev`` opened."""
+    if "\n" in unit.source[prev.end : unit.start]:
+        return False
+    marks = [c for c in prev.text if c in "“”\""]
+    return bool(marks) and marks[0] != "”" and len(marks) % 2 == 1
 
 
 def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:

@@ -699,16 +699,29 @@ def test_talking_to_a_person_cites_no_outlet(nlp: Any) -> None:
     assert c.attribution.cited_outlets == ()
 
 
-def test_future_statement_after_a_report_is_the_articles_voice(nlp: Any) -> None:
+def test_future_statement_after_a_report_continues_it(nlp: Any) -> None:
     claims = read(
         nlp,
         "Officials told CNN that the new treaty had been drafted. "
         "The treaty will be signed in Geneva next month. "
         "The ceremony will be broadcast live.",
     )
-    # No cue that the report goes on ("It added..."): the article's own voice (README).
-    assert find(claims, "signed in Geneva").attribution.speaker is None
+    c = find(claims, "signed in Geneva")
+    assert c.attribution.speaker == "Officials"
+    assert c.attribution.carried
+    assert c.attribution.cited_outlets == ("CNN",)
+    # Another topic: the article's own voice again.
     assert find(claims, "broadcast live").attribution.speaker is None
+
+
+def test_future_statement_after_a_quotation_is_the_articles_voice(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        '"The new treaty has been drafted," officials said. '
+        "The treaty will be signed in Geneva next month.",
+    )
+    # After a quotation (or a report no outlet relays), no cue that it goes on (README).
+    assert find(claims, "signed in Geneva").attribution.speaker is None
 
 
 def test_quotation_after_an_attributed_claim_keeps_its_speaker(nlp: Any) -> None:

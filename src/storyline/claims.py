@@ -33,6 +33,7 @@ from typing import Any
 
 from storyline import claims_lexicon as lex
 from storyline.attribution import Found, Unit, attribute, document_author, root_of
+from storyline.attribution_syntax import subject_of
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
     Article,
@@ -310,16 +311,27 @@ def _carry(
     if quoted and speaking:
         _copy_from(found, last_found)
         return
-    # A plain sentence after a reported one is the article's own voice, even about the future
-    # ("The treaty will be signed next month"): carrying such sentences on the topic they share
-    # with the report found no speaker right in gold, dev or dev2 and several wrong ones.
+    if not recent:
+        return
+    # A statement about the future on the same topic right after a report an outlet relays
+    # (not a quotation) continues the report: the reporter cannot know it first-hand. After
+    # a quotation or a report no outlet relays, such a sentence is the article's own voice.
+    last = [(u, f) for u, f in history[-2:] if f.speaker and not f.pronoun]
+    if last and lex.FUTURE.search(unit_text) and not quoted:
+        prev_unit, prev = last[-1]
+        if (
+            prev.outlets
+            and not any(q in prev_unit.text for q in ("“", '"', "”"))
+            and _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev))
+        ):
+            _copy_from(found, prev)
 
 
 def _in_open_quote(unit: Unit, prev: Unit) -> bool:
     """Whether ``unit`` goes on, in the same paragraph, a quotation ``prev`` opened."""
     if "\n" in unit.source[prev.end : unit.start]:
         return False
-    marks = [c for c in prev.text if c in "“”\""]
+    marks = [c for c in prev.text if c in '“”"']
     return bool(marks) and marks[0] != "”" and len(marks) % 2 == 1
 
 
@@ -398,6 +410,27 @@ def _resolve_media_noun(unit: Unit, found: Found, outlets: OutletTable) -> None:
     name = outlets.last_before(unit.tokens[0].doc, unit.source, unit.start)
     if name:
         found.outlets.append(name)
+
+
+def _subject_tokens(unit: Unit) -> list[Any]:
+    root = root_of(unit)
+    inside = {t.i for t in unit.tokens}
+    subj = subject_of(root, inside)
+    return [t for t in subj.subtree if t.i in inside] if subj is not None else []
+
+
+def _content_tokens(unit: Unit, found: Found) -> list[Any]:
+    inside = {t.i for t in unit.tokens}
+    head = found.content if found.content is not None else root_of(unit)
+    return [t for t in head.subtree if t.i in inside]
+
+
+def _topic_words(tokens: Sequence[Any]) -> set[str]:
+    return {
+        t.lemma_.lower()
+        for t in tokens
+        if t.pos_ in ("NOUN", "PROPN") and not t.is_stop and len(t.text) > 2
+    }
 
 
 def _identities(names: Sequence[str]) -> list[str]:

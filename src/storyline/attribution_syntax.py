@@ -207,7 +207,12 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
         for deps in (("nsubj", "csubj"), ("nsubjpass",)):
             subjects = [c for c in tok.children if c.dep_ in deps]
             if inside is not None:
-                subjects.sort(key=lambda c: (c.i not in inside, abs(c.i - tok.i)))
+                # '"...," the attorney told CNN's Don Lemon': of two subjects the parser
+                # found, the one after the verb is the addressee.
+                before = any(c.i < tok.i for c in subjects)
+                subjects.sort(
+                    key=lambda c: (c.i not in inside, before and c.i > tok.i, abs(c.i - tok.i))
+                )
             if subjects:
                 return subjects[0]
         if tok.dep_ == "acl" and is_participle(tok):  # "downplayed the unrest saying"

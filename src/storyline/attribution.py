@@ -251,6 +251,9 @@ def _trailing_report(unit: Unit, found: Found, outlets: OutletTable) -> None:
     found.verb = m.group(0).split()[-1].strip(".,!\"'”’").lower()
 
 
+_OBJECT_PRONOUNS = {"him": "he", "her": "she", "them": "they"}
+
+
 def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
     """ "Interfax quoted the minister as saying...", "X was quoted by AP as saying...": the one
     quoted speaks; the one quoting (an outlet) is the origin."""
@@ -268,14 +271,22 @@ def _quoted_as(unit: Unit, found: Found, inside: set[int], outlets: OutletTable)
             None,
         )
         quoted = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
-        if said is None or quoted is None or quoted.i not in inside or not speakerlike(quoted):
+        pronoun = _OBJECT_PRONOUNS.get(quoted.lower_) if quoted is not None else None
+        if said is None or quoted is None or quoted.i not in inside:
+            continue
+        if not speakerlike(quoted) and pronoun is None:
             continue
         quoting = [c for c in tok.children if c.dep_ == "nsubj"]
         quoting += [g for c in tok.children if c.dep_ == "agent" for g in c.children]
         if found.speaker is not None and found.kind is not SpeakerKind.MEDIA:
             found.outlets = []  # those of the voice inside the quotation
-        _set_speaker(found, quoted, inside, outlets)
-        found.pronoun = None
+        if pronoun is not None:  # "People quoted him as saying": resolved like "he said"
+            found.speaker, found.pronoun = quoted.text, pronoun
+            found.start, found.end = quoted.idx, quoted.idx + len(quoted.text)
+            found.kind = SpeakerKind.PERSON if pronoun != "they" else SpeakerKind.ANONYMOUS
+        else:
+            _set_speaker(found, quoted, inside, outlets)
+            found.pronoun = None
         for q in quoting:
             name = _outlet_name(q, inside, outlets) if q.i in inside else None
             if name:

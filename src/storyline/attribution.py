@@ -461,6 +461,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
         ):
             continue  # "it would be nice to say...": an extraposed infinitive, no one speaks
+        if participle and subject is not None and not speakerlike(subject):
+            continue  # "Her stay comes after she lied to police, telling them...": no speaker
         if lemma == "continue" and not after_quote(tok, subject):
             continue  # only '"...," she continued'; "the riots continued" reports nothing
         if (

@@ -123,3 +123,11 @@ def test_topic_groups_keep_headlines_and_bodies_of_a_topic_together() -> None:
     g = fnc.topic_groups(pairs)
     assert g[0] == g[1] == g[2] == g[4]  # the unrelated pair goes with its body's topic
     assert g[3] != g[0]
+
+
+def test_competition_test_mix_is_the_published_one() -> None:
+    # 25,413 pairs: 7.49% agree, 2.74% disagree, 17.57% discuss, 72.20% unrelated.
+    mix = fnc.COMPETITION_TEST_MIX
+    assert sum(mix.values()) == 25413
+    shares = {k: round(100 * v / 25413, 2) for k, v in mix.items()}
+    assert shares == {"agree": 7.49, "disagree": 2.74, "discuss": 17.57, "unrelated": 72.2}

@@ -141,10 +141,13 @@ def _report(
     # The weighted score depends on the share of (easy) unrelated pairs; the score at the
     # file's own mix sets a split's figure beside published ones (see storyline.evaluate.fnc).
     at_mix = fnc.score_at_mix(score, mix) if mix and n_pairs < sum(mix.values()) else None
+    at_test = fnc.score_at_mix(score, fnc.COMPETITION_TEST_MIX) if at_mix is not None else None
     if as_json:
         extra: dict[str, Any] = {}
         if at_mix is not None and mix:
             extra = {"weighted_score_pct_at_file_mix": round(at_mix, 2), "file_mix": mix}
+        if at_test is not None:
+            extra["weighted_score_pct_at_competition_test_mix"] = round(at_test, 2)
         print_json({"data": name, "seconds": round(seconds, 1), **score.to_dict(), **extra})
         return
     console.print(f"[bold]{name}[/]", highlight=False)
@@ -157,6 +160,13 @@ def _report(
         console.print(
             f"FNC-1 weighted score at the class mix of the whole file ({total} pairs, "
             f"{share:.0f}% unrelated; here {here:.0f}%): {at_mix:.2f}% of max",
+            highlight=False,
+            markup=False,
+        )
+    if at_test is not None:
+        console.print(
+            "FNC-1 weighted score at the class mix of the 2017 competition test set (25413 "
+            f"pairs, 72% unrelated, as published): {at_test:.2f}% of max",
             highlight=False,
             markup=False,
         )

@@ -24,8 +24,9 @@ FNC-1's training side an article claim stating the headline went with gold agree
 pairs and discuss in 53% (``storyline eval check --split train``). The stance model's own
 label stays in every answer (``model_label``) and is what ``storyline eval fnc1`` scores;
 ``storyline eval check`` scores both. Where no claim of the article bears on the checked one
-the stance model's label stands. A claim that states the opposite does not decide: polarity
-is read per sentence, and such claims went with gold disagree in only 8% of pairs.
+the stance model's label stands, and so does its ``disagree``: an article may state a claim
+to refute it. A claim that states the opposite does not decide: polarity is read per
+sentence, and such claims went with gold disagree in only 8% of pairs.
 Articles without a stored reading are read here (not stored); without spaCy the stance
 model's answers stand alone, with a note.
 """
@@ -189,7 +190,9 @@ def refine_entries(
         found = Evidence(aid, claim.start, claim.end, claim.text, round(s, 4))
         others = (e for e in entry.stance.evidence if (e.start, e.end) != (found.start, found.end))
         stance = replace(entry.stance, evidence=(found, *others))
-        answer = ANSWER_OF.get(relation)
+        # A whole article the stance model reads as refuting the claim may state it first to
+        # refute it ("Reports claimed that ..."): its disagreement stands.
+        answer = None if entry.stance.label.value == "disagree" else ANSWER_OF.get(relation)
         out[k] = CheckEntry(entry.article, stance, claim, round(s, 4), relation, answer)
     return out
 

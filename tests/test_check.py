@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from storyline.check import check_articles, check_payload
-from storyline.model import Article
+from storyline.model import Article, Stance, StanceLabel
 from storyline.stance import StanceModel, load_stance_model
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
@@ -81,19 +81,47 @@ def test_the_issue_acceptance_through_check(model: StanceModel) -> None:
     assert "004" not in denied or denied["004"]["label"] != "agree"
 
 
-def test_another_answer_of_the_same_actor_disagrees(model: StanceModel) -> None:
+class _OneLabel:
+    """A stand-in stance model that gives every article one label (what the claim-level
+    reading does with each)."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def predict(self, claim: str, articles: list[Article]) -> list[Stance]:
+        probs = {k: 0.1 for k in ("agree", "disagree", "discuss", "unrelated")}
+        return [Stance(StanceLabel(self.label), {**probs, self.label: 0.7}) for _ in articles]
+
+
+def test_another_answer_of_the_same_actor_disagrees() -> None:
     said_nothing = Article.create(
         "The Wagner Group plans to hand a Pantsir air defence system to Hezbollah, United "
         "States officials said on Thursday. The Kremlin has yet to comment on the transfer, "
         "and Russia's defence ministry did not answer questions from reporters.",
         outlet="no comment",
     )
-    row = _answers(check_articles("The Kremlin denied the transfer", [said_nothing], model))[
-        "no comment"
-    ]
-    assert row["relation"] == "other answer" and row["basis"] == "claim"
-    assert row["label"] == "disagree"
-    assert "yet to comment" in row["claim"]["text"]
+    claim = "The Kremlin denied the transfer"
+    for model_label in ("discuss", "agree"):
+        model = _OneLabel(model_label)
+        row = _answers(check_articles(claim, [said_nothing], model))["no comment"]  # type: ignore[arg-type]
+        assert row["relation"] == "other answer" and "yet to comment" in row["claim"]["text"]
+        assert row["label"] == "disagree" and row["basis"] == "claim"
+        assert row["model_label"] == model_label
+
+
+def test_a_stance_model_disagree_is_kept_when_the_article_states_the_claim() -> None:
+    # "Reports claimed ..." then a refutation: the article states the claim to refute it.
+    article = Article.create(
+        "The Wagner Group will deliver a Pantsir air defence system to Hezbollah, Western "
+        "officials said on Tuesday.",
+        outlet="states",
+    )
+    claim = "The Wagner Group will deliver a Pantsir air defence system to Hezbollah."
+    stated = _answers(check_articles(claim, [article], _OneLabel("discuss")))["states"]  # type: ignore[arg-type]
+    assert stated["relation"] == "states" and stated["label"] == "agree"
+    kept = _answers(check_articles(claim, [article], _OneLabel("disagree")))["states"]  # type: ignore[arg-type]
+    assert kept["relation"] == "states" and kept["label"] == "disagree"
+    assert kept["basis"] == "model"
 
 
 def test_hedged_and_negated_statements_of_the_claim(model: StanceModel) -> None:

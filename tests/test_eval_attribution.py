@@ -247,3 +247,18 @@ def test_held_out_and_dev_are_disjoint_from_gold_and_match_the_draw() -> None:
         assert not set(docs) & gold
         for d in load_gold(HELDOUT_DIR / name):
             assert docs.get(d.doc) == d.text, f"{d.doc}: rebuild with draw_heldout.py"
+
+
+def test_a_crash_of_claim_extraction_fails_the_scoring(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The reader notes the crash and goes on; scored, it would pass for missed claims.
+    import storyline.read
+    from storyline.evaluate.attribution import GoldDoc
+    from storyline.model import ReadArticle
+
+    def crashing(articles, reader):  # type: ignore[no-untyped-def]
+        for a in articles:
+            yield ReadArticle(article=a, notes=("claim extraction failed: IndexError: boom",))
+
+    monkeypatch.setattr(storyline.read, "read_articles", crashing)
+    with pytest.raises(RuntimeError, match=r"fnc1:1: claim extraction failed: IndexError"):
+        predict_for_gold([GoldDoc("fnc1:1", TEXT)], reader=None)

@@ -481,6 +481,12 @@ def predict_for_gold(gold_docs: Sequence[GoldDoc], reader: Any) -> dict[str, lis
     out: dict[str, list[Claim]] = {d.doc: [] for d in gold_docs}
     for read in read_articles(articles, reader):
         doc = by_id.get(read.article.id)
-        if doc is not None:
-            out[doc] = list(read.claims)
+        if doc is None:
+            continue
+        # The reader notes a crash of claim extraction and goes on (one bad article must not
+        # stop a batch); scored, that crash would pass for missed claims.
+        failed = [n for n in read.notes if n.startswith("claim extraction failed")]
+        if failed:
+            raise RuntimeError(f"{doc}: {failed[0]}")
+        out[doc] = list(read.claims)
     return out

@@ -231,3 +231,64 @@ def test_topical_agree_on_a_side_claim_is_no_support() -> None:
     assert {lk.relation for lk in off.links[group.id] if lk.article_id != "art-a"} == {
         StanceLabel.AGREE
     }
+
+
+def _frame_story() -> list:
+    ents = {
+        "The coast guard": ("ORG", "e-cg"),
+        "Maritime officials": ("ORG", "e-cg"),
+        "Arlo Star": ("PRODUCT", "e-ship"),
+        "MV-7 tanker": ("PRODUCT", "e-ship"),
+        "Port Veno": ("GPE", "e-port"),
+    }
+    texts = {
+        "art-a": "The coast guard is closely monitoring the movements of the Arlo Star.",
+        "art-b": "Maritime officials are now watching talks between its owners and two salvage "
+        "firms over towing the stricken MV-7 tanker to Port Veno, where divers could inspect "
+        "its damaged hull.",
+        "art-c": "Maritime officials have fined the owners of the stricken MV-7 tanker over a "
+        "fuel spill.",
+    }
+    return [
+        reading(aid, text + " Nobody was hurt.", outlet=aid, entities=ents, claims={text: {}})
+        for aid, text in texts.items()
+    ]
+
+
+def test_one_actor_doing_the_same_in_other_words_is_one_claim() -> None:
+    """A frame: the same subject actor, another shared actor, and predicates that mean the
+    same ("monitoring" / "watching") match claims whose sentences are far apart."""
+    a, b, c = _frame_story()
+    grouped = align("s-frame", [a, b])
+    assert [len(g.claim_ids) for g in grouped.groups] == [2]
+    off = dataclasses.replace(AlignOptions(), frame_similarity=0.0)
+    assert [len(g.claim_ids) for g in align("s-frame", [a, b], options=off).groups] == [1, 1]
+    # Fining the tanker's owners is another thing the same actor did: no match.
+    for pair in ([a, c], [b, c]):
+        assert all(len(g.claim_ids) == 1 for g in align("s-frame", pair).groups)
+
+
+def test_subject_and_predicate_of_a_claim() -> None:
+    from storyline.align_words import predicate, subjects
+
+    a, b, _ = _frame_story()
+    for r, verb in ((a, "monitoring"), (b, "watching")):
+        claim = r.claims[0]
+        subject = subjects(claim, r.mentions, {})
+        assert list(subject) == ["e:e-cg"]
+        assert predicate(claim, r.mentions, subject["e:e-cg"]) == verb
+    said = reading(
+        "art-d",
+        "The coast guard said the Arlo Star had drifted to Port Veno.",
+        entities={"The coast guard": ("ORG", "e-cg"), "Arlo Star": ("PRODUCT", "e-ship")},
+        claims={
+            "The coast guard said the Arlo Star had drifted to Port Veno.": {
+                "speaker": "The coast guard"
+            }
+        },
+    )
+    # The speaker is no subject: the claim is about the tanker.
+    claim = said.claims[0]
+    subject = subjects(claim, said.mentions, {"e-ship": "e-fleet"})
+    assert set(subject) == {"e:e-ship", "e:e-fleet"}
+    assert predicate(claim, said.mentions, subject["e:e-ship"]) == "drifted"

@@ -84,6 +84,25 @@ def test_assad_consent_is_single_source(seed_run) -> None:
     }
 
 
+def test_us_monitoring_is_corroborated_by_both_outlets(seed_run) -> None:
+    """GOLD: US officials are monitoring the talks / movements — 000 says the U.S. is
+    monitoring the system's movements, 004 that American officials are watching the talks
+    over its supply: one claim in other words, stated by both outlets."""
+    d = seed_run[0][0]
+    both = {s["article_id"] for s in d["sources"]}
+    hits = [
+        st
+        for st in _statements(d)
+        if _with([st], r"monitoring", r"pantsir") and _with([st], r"watching", r"SA-22")
+    ]
+    assert hits, [s["text"] for s in _statements(d, "corroborated")]
+    for st in hits:
+        assert st["verdict"] == "corroborated"
+        assert {s["article_id"] for s in st["supporting"]} == both
+        assert len(st["outlets"]) == 2
+        assert not st["opposing"]
+
+
 def test_side_claims_of_one_article_are_not_corroborated(seed_run) -> None:
     """GOLD: the system's original exclusive Syrian use (000) and its use in Ukraine (004) rest
     on one outlet each; the other article is on the story's topic but never states them."""
@@ -96,6 +115,9 @@ def test_side_claims_of_one_article_are_not_corroborated(seed_run) -> None:
         for st in hits:
             assert st["verdict"] in ("single-source", "unverified-hedged"), st["text"]
             assert len({s["article_id"] for s in st["supporting"]}) == 1
+            # Only the article that states it: the other one neither supports nor opposes it.
+            assert {s["article_id"] for s in _sources(st)} == {st["span"]["article_id"]}
+            assert len(st["outlets"]) == 1
 
 
 def test_russia_response_is_contested(seed_run) -> None:

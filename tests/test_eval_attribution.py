@@ -217,7 +217,7 @@ def test_gold_texts_match_the_sources() -> None:
 HELDOUT_DIR = Path(__file__).resolve().parent / "eval" / "attribution"
 
 
-@pytest.mark.parametrize("name", ["heldout.jsonl", "dev.jsonl", "dev2.jsonl"])
+@pytest.mark.parametrize("name", ["heldout.jsonl", "dev.jsonl", "dev2.jsonl", "dev3.jsonl"])
 def test_held_out_and_dev_files_are_consistent(name: str) -> None:
     docs = load_gold(HELDOUT_DIR / name)
     assert {d.source for d in docs} == {"fnc1", "ecbplus"}
@@ -240,9 +240,12 @@ def test_held_out_and_dev_are_disjoint_from_gold_and_match_the_draw() -> None:
         "heldout.jsonl": dict(heldout_documents()),
         "dev.jsonl": dict(heldout_documents(dev=True)),
         "dev2.jsonl": dict(heldout_documents(dev2=True)),
+        "dev3.jsonl": dict(heldout_documents(dev3=True)),
     }
     assert not set(drawn["heldout.jsonl"]) & set(drawn["dev.jsonl"])
     assert not set(drawn["dev2.jsonl"]) & (set(drawn["heldout.jsonl"]) | set(drawn["dev.jsonl"]))
+    earlier = set(drawn["heldout.jsonl"]) | set(drawn["dev.jsonl"]) | set(drawn["dev2.jsonl"])
+    assert not set(drawn["dev3.jsonl"]) & earlier
     for name, docs in drawn.items():
         assert not set(docs) & gold
         for d in load_gold(HELDOUT_DIR / name):

@@ -1226,6 +1226,34 @@ def test_eval_attribution_rejects_a_missing_gold(tmp_path: Path) -> None:
     assert "no attribution gold" in result.output
 
 
+def test_plain_paragraphs_after_a_colon_lead_are_its_speakers(nlp: Any) -> None:
+    # An embedded post quoted without quotation marks: the first paragraph after the lead is
+    # the author's; later ones while they speak in the first person; narrative ends the block.
+    claims = read(
+        nlp,
+        "Jane Roe, 41, wrote a long post about her childhood in the village.\n\n"
+        "She writes:\n\n"
+        "The school was closed for two winters. My parents taught me at home.\n\n"
+        "I never forgot the cold in that house.\n\n"
+        "The village school reopened in 1990 after a new road was built.",
+    )
+    assert find(claims, "closed for two winters").attribution.speaker == "Jane Roe"
+    assert find(claims, "taught me at home").attribution.speaker == "Jane Roe"
+    assert find(claims, "never forgot").attribution.speaker == "Jane Roe"
+    assert find(claims, "reopened in 1990").attribution.speaker is None
+
+
+def test_as_per_a_source_before_a_colon_block(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "As per the Water Board, a drought is:\n\n"
+        "A period in which rainfall stays well below the average for several months.\n\n"
+        "The town has had no rain since March.",
+    )
+    assert find(claims, "rainfall stays").attribution.speaker == "the Water Board"
+    assert find(claims, "no rain since").attribution.speaker is None
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

@@ -21,6 +21,7 @@ from storyline.attribution_syntax import (
     SUBJ,
     after_quote,
     as_clause,
+    colon_after,
     content_of,
     depth,
     inverted_speaker,
@@ -496,6 +497,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
                 c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children
             )
         quoting = after_quote(tok, subject) and speakerlike(subject)  # '"...," X repeated'
+        # "She writes:" opening a block or a quotation on the next line.
+        quoting = quoting or (colon_after(tok) and speakerlike(subject))
         if not (clausal or reversed_ or quoting or (plain and says_something(tok))):
             continue
         # "The data show that...", "Police found that...": content verbs need a speaker.
@@ -586,7 +589,7 @@ def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = 
 def _according_to(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
     toks = unit.tokens
     for a, b in zip(toks, toks[1:], strict=False):
-        if a.lower_ != "according" or b.lower_ != "to":
+        if (a.lower_, b.lower_) not in (("according", "to"), ("as", "per")):
             continue
         pobj = next((c for c in b.children if c.dep_ == "pobj"), None)
         if pobj is None:

@@ -34,6 +34,8 @@ from typing import Any
 from storyline import claims_lexicon as lex
 from storyline.attribution import Found, Unit, attribute, document_author, root_of
 from storyline.attribution_syntax import subject_of
+from storyline.claims_blocks import colon_blocks
+from storyline.claims_blocks import copy_from as _copy_from
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
     Article,
@@ -71,14 +73,21 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     genders = _genders(doc)
     blurbs = lex.blurb_lines(text, article.outlet)
     title = normalise_text(article.title) if article.title else None
+    leads: list[tuple[Unit, Found]] = []  # lines ending with a colon that may open a block
     for unit in _units(doc, text, sentences):
-        if not _is_claim(unit, title, blurbs):
+        is_claim = _is_claim(unit, title, blurbs)
+        is_lead = unit.text.rstrip().endswith(":") and unit.line.rstrip().endswith(":")
+        if not is_claim and not is_lead:
             continue
         found = attribute(unit, outlets)
         _resolve_media_noun(unit, found, outlets)
         _carry(unit, found, history, genders)
-        history.append((unit, found))
+        if is_lead:
+            leads.append((unit, found))
+        if is_claim:
+            history.append((unit, found))
     _quoted_speakers(text, history)
+    colon_blocks(text, history, leads)
     for unit, found in history:
         certainty, polarity, cues = _modality(unit, found)
         claim = Claim(
@@ -616,18 +625,6 @@ def _span_of_name(unit: Unit, name: str) -> tuple[int | None, int | None]:
         if e.text == name and e.start_char < unit.end:
             return e.start_char, e.end_char
     return None, None
-
-
-def _copy_from(found: Found, prev: Found, verb: str | None = None) -> None:
-    found.speaker, found.kind = prev.speaker, prev.kind
-    found.start, found.end = prev.start, prev.end
-    if prev.pronoun in ("he", "she") and prev.antecedent is not None:
-        found.speaker, found.start, found.end = prev.antecedent
-        found.kind = SpeakerKind.PERSON
-    found.outlets = list(prev.outlets) + found.outlets
-    found.verb = verb or found.verb or prev.verb
-    found.pronoun = None
-    found.carried = True
 
 
 # --------------------------------------------------------------------------- certainty, polarity

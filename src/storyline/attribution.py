@@ -31,6 +31,7 @@ from storyline.attribution_syntax import (
     parenthetical,
     says_something,
     set_off,
+    shared_subject,
     span_of,
     speakerlike,
     subject_of,
@@ -368,7 +369,8 @@ def _speaker_of_verb(
             ),
             subject,
         )
-    if subject is not None and subject.dep_ != "nsubjpass":  # "terms were not disclosed"
+    passive = subject is not None and subject.dep_ == "nsubjpass" and not shared_subject(verb)
+    if subject is not None and not passive:  # "terms were not disclosed"
         if subject.pos_ == "PRON" and subject.lower_ in lex.PERSONAL:
             found.pronoun = subject.lower_
             found.speaker = subject.text
@@ -454,8 +456,12 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             subject is not None
             and subject.dep_ == "nsubjpass"
             and not any(c.dep_ == "agent" for c in tok.children)
+            and not shared_subject(tok)
         ):
-            continue  # "They were told that...", "It was reported that...": no one speaks
+            # "They were told that...", "It was reported that...": no one speaks; but in "X
+            # was overcome with emotion and said: ..." X, passive subject of the first verb,
+            # speaks.
+            continue
         if (
             subject is not None
             and subject.lower_ == "it"

@@ -225,6 +225,17 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
     return None
 
 
+def shared_subject(verb: Any) -> bool:
+    """An active verb conjoined to a passive one shares its subject: in "X was overcome with
+    emotion and said: ...", X speaks; in "terms were not disclosed" no one does."""
+    return (
+        verb.dep_ == "conj"
+        and verb.tag_ in ("VBD", "VBZ", "VBP")  # not "was arrested and accused of theft"
+        and not any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+        and any(c.dep_ == "nsubjpass" for c in verb.head.children)
+    )
+
+
 def _aged(tok: Any) -> bool:
     """ "the 45-year-old (said)": one token or "45 - year - old" with "old" as its head."""
     return bool(_AGED.search(tok.lower_)) or (

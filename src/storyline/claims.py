@@ -351,11 +351,17 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
     of the sentences the quotation touches; a sentence within the quotation with no speaker
     of its own, or with "I"/"we", is that speaker's.
     """
+    left_open: tuple[int, Found] | None = None  # a quotation still open at a paragraph's end
     for qs, qe in lex.quotations(text):
         touching = [(u, f) for u, f in found_units if u.start < qe and u.end > qs]
         if not touching:
             continue
         anchors = [(u, f) for u, f in touching if _attributed_outside(f, qs, qe)]
+        if not anchors and left_open is not None and not text[left_open[0] : qs].strip():
+            # '...said: “I felt elation.\n\n“I can't thank them enough.”': the quotation
+            # goes on in the next paragraph, which opens with a quotation mark again.
+            anchors = [(touching[0][0], left_open[1])]
+        left_open = None
         if not anchors and touching[0][1].speaker and touching[0][1].carried:
             anchors = [touching[0]]  # its first sentence continues the previous speaker
         if not anchors:
@@ -377,6 +383,8 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
         # The attribution after the quotation wins ("...," she said), then the one before.
         after = [(u, f) for u, f in anchors if _cue(f) >= qe]
         anchor = (after or anchors)[0][1]
+        if text[qe : qe + 1] == "\n" and anchor.speaker:
+            left_open = (qe, anchor)
         for u, f in touching:
             if f is anchor:
                 continue

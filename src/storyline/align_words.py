@@ -156,7 +156,12 @@ def frame_pairs(
     # 0.420) for no strict F1.
     low = min(opts.paraphrase, opts.with_entities)
     band = (sim >= opts.frame_similarity) & (sim < low) & (art[:, None] != art[None, :])
-    band = np.triu(band, 1)
+    # Two shared actors at least (one the subject, one more), counted for all pairs at once.
+    keys = {k: n for n, k in enumerate(sorted({k for it in items for k in it.entities}))}
+    has = np.zeros((len(items), max(1, len(keys))), dtype=np.float32)
+    for n, it in enumerate(items):
+        has[n, [keys[k] for k in it.entities]] = 1.0
+    band = np.triu(band & ((has @ has.T) >= 2), 1)
     subj: dict[int, dict[str, int]] = {}
     candidates: list[tuple[int, int, str, str]] = []
     for i, j in zip(*np.nonzero(band), strict=True):

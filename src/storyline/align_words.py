@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # Words naming what kind of source speaks ("American officials are watching"): no predicate.
 _SPEAKERS = GENERIC_SPEAKER_WORDS | {"authorities", "police", "ministry", "analysts", "experts"}
 
-__all__ = ["content_tokens", "frame_pairs", "predicate", "subjects", "word_similarity"]
+__all__ = ["frame_pairs", "predicate", "subjects", "word_similarity"]
 
 # Auxiliaries and modals: the word after them (an adverb between) is the predicate's head.
 _AUX = re.compile(
@@ -63,13 +63,6 @@ def _blanked(claim: Claim, mentions: Sequence[Mention]) -> str:
             for k in range(m.start - claim.start, m.end - claim.start):
                 chars[k] = " "
     return "".join(chars)
-
-
-def content_tokens(claim: Claim, mentions: Sequence[Mention]) -> tuple[str, ...]:
-    """The claim's words outside its named mentions (4 letters or more, no light words), in
-    order: what the claim says about its actors."""
-    words = re.findall(r"[a-z]{4,}", _blanked(claim, mentions))
-    return tuple(dict.fromkeys(w for w in words if w not in _LIGHT))
 
 
 def subjects(claim: Claim, mentions: Sequence[Mention], part_of: dict[str, str]) -> dict[str, int]:

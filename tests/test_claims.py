@@ -1279,6 +1279,20 @@ def test_a_quotation_left_open_goes_on_in_the_next_paragraph(nlp: Any) -> None:
     assert find(claims, "took the firm").attribution.speaker is None
 
 
+def test_rejecting_allegations_and_refusing_to_specify_are_denials(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "The ministry has rejected allegations by local officials that it opened the dam.\n"
+        "Army officials declined to specify which of the soldiers had been injured.\n"
+        "The court rejected the appeal on Monday.",
+    )
+    c = find(claims, "rejected allegations")
+    assert c.attribution.speaker == "The ministry"
+    assert c.polarity is Polarity.DENIED
+    assert find(claims, "declined to specify").attribution.speaker == "Army officials"
+    assert find(claims, "rejected the appeal").attribution.speaker is None
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

@@ -42,6 +42,10 @@ from storyline.model import Attribution, SpeakerKind
 __all__ = ["Found", "Unit", "attribute", "document_author", "root_of", "subject_of"]
 
 _REFUSE = ("decline", "refuse")
+# "declined to specify which...", "refused to name the company": a refused disclosure reports.
+_REFUSED = ("specify", "elaborate", "identify", "name", "discuss", "detail")
+# "Israel rejected allegations that...": rejecting what someone claims is a denial.
+_REJECTED = ("allegation", "accusation", "claim", "report", "rumour", "rumor", "suggestion")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
 
@@ -431,6 +435,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or lemma not in lex.CONTENT_VERBS))
             or (c.dep_ == "dobj" and c.pos_ == "VERB")
             or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in lex.REPORTING_VERBS))
+            or (c.dep_ == "xcomp" and lemma in _REFUSE and c.lemma_.lower() in _REFUSED)
             for c in tok.children
         )
         # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
@@ -485,7 +490,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             continue  # "no one is saying"
         if lemma in _REFUSE and not any(
             c.dep_ == "ccomp"
-            or (c.dep_ == "xcomp" and c.lemma_.lower() in lex.REPORTING_VERBS)
+            or (c.dep_ == "xcomp" and c.lemma_.lower() in lex.REPORTING_VERBS | set(_REFUSED))
             or (c.dep_ == "dobj" and c.lemma_.lower() in lex.DENIED_THINGS)
             for c in tok.children
         ):
@@ -498,6 +503,10 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
+        if lemma in lex.DENY_VERBS and not plain:
+            plain = speakerlike(subject) and any(
+                c.dep_ == "dobj" and c.lemma_.lower() in _REJECTED for c in tok.children
+            )
         if lemma in ("express", "voice"):
             plain = any(
                 c.dep_ == "dobj" and c.lemma_.lower() in lex.EXPRESSED for c in tok.children

@@ -54,6 +54,7 @@ _SUBJ = ("nsubj", "nsubjpass", "csubj")
 # Dependents that carry a separate statement rather than qualify the main one.
 _CORE_CUT = frozenset(("conj", "cc", "advcl", "parataxis", "relcl", "acl"))
 _CARRY_WINDOW = 5
+_QUOTE_MARKS = ("“", "”", '"', "‘", "«", "»")
 
 
 # --------------------------------------------------------------------------- public API
@@ -88,6 +89,12 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
             history.append((unit, found))
     _quoted_speakers(text, history)
     colon_blocks(text, history, leads)
+    for unit, found in history:
+        if found.pronoun in ("i", "we") and not any(q in unit.line for q in _QUOTE_MARKS):
+            # "Last week we hinted at...", "this is what I would tell her": outside any
+            # quotation or block the first person is the writer, the article's own voice.
+            found.speaker = found.verb = found.start = found.end = found.pronoun = None
+            found.kind, found.outlets = SpeakerKind.ARTICLE, []
     for unit, found in history:
         certainty, polarity, cues = _modality(unit, found)
         claim = Claim(

@@ -396,7 +396,9 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
             if f is anchor:
                 continue
             inside_quote = min(u.end, qe) - max(u.start, qs) >= (u.end - u.start) / 2
-            if inside_quote and (not f.speaker or f.pronoun in ("i", "we")):
+            # A speaker carried from before the quotation was a guess: its own attribution wins
+            # ('...," the insider said. / "NBC bosses don't... addressed it," the source said.').
+            if inside_quote and (not f.speaker or f.pronoun in ("i", "we") or f.carried):
                 _copy_from(f, anchor, verb=anchor.verb)
 
 

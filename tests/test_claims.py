@@ -1316,6 +1316,16 @@ def test_a_quotation_attributed_after_it_overrides_a_carried_speaker(nlp: Any) -
     assert find(claims, "Nobody has addressed").attribution.speaker == "a second source"
 
 
+def test_he_after_a_described_subject_is_that_person_not_the_one_named(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "One longtime employee who has worked with Tom Grey for years had harsh words for "
+        "the anchor.\n"
+        "“He is not a journalist,” he said.",
+    )
+    assert find(claims, "not a journalist").attribution.speaker == "One longtime employee"
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

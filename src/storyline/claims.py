@@ -34,7 +34,7 @@ from typing import Any
 from storyline import claims_lexicon as lex
 from storyline.attribution import Found, Unit, attribute, document_author, root_of
 from storyline.attribution_syntax import subject_of
-from storyline.claims_blocks import colon_blocks
+from storyline.claims_blocks import colon_blocks, described_subject
 from storyline.claims_blocks import copy_from as _copy_from
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
@@ -251,6 +251,12 @@ def _carry(
             _copy_from(found, names[-1], verb=found.verb)
             if found.kind is SpeakerKind.ORGANISATION:
                 found.kind = SpeakerKind.PERSON
+        elif not people and (described := described_subject(history, fits)) is not None:
+            # "One longtime employee who has worked with Williams ... / He fumed": the
+            # previous sentence's subject, a person described and not named, is the one
+            # speaking, not the person it mentions.
+            found.speaker, found.start, found.end = described
+            found.kind, found.carried, found.pronoun = SpeakerKind.ANONYMOUS, True, None
         elif (
             not people
             and len(_identities(named)) == 1

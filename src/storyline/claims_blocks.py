@@ -1,5 +1,8 @@
 """Carried attribution shared by the claims rules: copying a speaker, unquoted blocks.
 
+``described_subject`` names the person a "he"/"she" refers to when the sentence before has a
+described, unnamed person as its subject ("One longtime employee who worked with X...").
+
 ``copy_from`` gives a unit the attribution of an earlier one (a quotation's speaker, a
 pronoun's antecedent). ``colon_blocks`` attributes a block of plain paragraphs introduced by a
 line ending with a colon ("She writes:", "As per the Society, intersex is:") to the speaker of
@@ -9,12 +12,14 @@ that line: an embedded post or statement quoted without quotation marks.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from storyline.attribution import Found, Unit
+from storyline import claims_lexicon as lex
+from storyline.attribution import Found, Unit, root_of
+from storyline.attribution_syntax import span_of, subject_of
 from storyline.model import SpeakerKind
 
-__all__ = ["colon_blocks", "copy_from"]
+__all__ = ["colon_blocks", "copy_from", "described_subject"]
 
 _QUOTES = ("“", "”", '"', "«", "»")
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e|[Ww]e|[Oo]ur|[Uu]s)\b")
@@ -62,3 +67,33 @@ def colon_blocks(
                 break
             copy_from(f, lead, verb=lead.verb)
             prev_end = u.end
+
+
+def described_subject(
+    history: list[tuple[Unit, Found]], fits: Callable[[str | None], bool]
+) -> tuple[str, int, int] | None:
+    """The subject of the previous sentence when it is one person described, not named."""
+    if not history:
+        return None
+    prev_unit, prev = history[-1]
+    if prev.speaker:
+        return None
+    inside = {t.i for t in prev_unit.tokens}
+    subj = subject_of(root_of(prev_unit), inside)
+    if (
+        subj is None
+        or subj.i not in inside
+        or subj.tag_ != "NN"
+        or subj.lemma_.lower() not in lex.PERSON_NOUNS | lex.ANON_HEADS
+        or subj.lemma_.lower() in ("intelligence", "authority")
+        or subj.ent_type_
+    ):
+        return None
+    lo, hi = span_of(subj, inside)
+    doc = subj.doc
+    words = doc[lo : hi + 1]
+    if any(t.ent_type_ == "PERSON" or t.lower_ in ("his", "her", "their") for t in words):
+        return None  # "his lawyer": whose lawyer the pronoun may be
+    start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
+    name = prev_unit.source[start:end]
+    return (name, start, end) if fits(name) else None

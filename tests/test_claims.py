@@ -1326,6 +1326,15 @@ def test_he_after_a_described_subject_is_that_person_not_the_one_named(nlp: Any)
     assert find(claims, "not a journalist").attribution.speaker == "One longtime employee"
 
 
+def test_as_clause_in_parentheses_names_the_speaker(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "He had to take it back shortly afterward, because (as Jane Roe at the Daily Planet "
+        "pointed out) the story was false.",
+    )
+    assert "Jane Roe" in (c.attribution.speaker or "")
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

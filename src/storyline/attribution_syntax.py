@@ -153,13 +153,20 @@ def is_participle(tok: Any) -> bool:
 def as_clause(tok: Any) -> bool:
     """ "..., as The Daily Planet reported": the clause reports its head.
 
-    Not "as all candidates stressed support" (a reason): the verb takes no object of its own.
+    Not "as all candidates stressed support" (a reason): the verb takes no object of its own -
+    unless the clause is closed in parentheses ("because (as X pointed out) the story was
+    false"): what the parser hung on the verb after the parenthesis is not its object.
     """
-    return (
-        tok.dep_ == "advcl"
-        and any(c.dep_ == "mark" and c.lower_ == "as" for c in tok.children)
-        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children)
-    )
+    if tok.dep_ != "advcl":
+        return False
+    mark = next((c for c in tok.children if c.dep_ == "mark" and c.lower_ == "as"), None)
+    if mark is None:
+        return False
+    if not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in tok.children):
+        return True
+    doc = tok.doc
+    end = tok.i + 1 + sum(1 for t in doc[tok.i + 1 : tok.i + 3] if t.dep_ == "prt")
+    return mark.i > 0 and doc[mark.i - 1].text == "(" and end < len(doc) and doc[end].text == ")"
 
 
 def colon_after(tok: Any) -> bool:

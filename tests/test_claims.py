@@ -1335,6 +1335,12 @@ def test_as_clause_in_parentheses_names_the_speaker(nlp: Any) -> None:
     assert "Jane Roe" in (c.attribution.speaker or "")
 
 
+def test_a_closing_speech_verb_tagged_as_a_noun(nlp: Any) -> None:
+    c = one(nlp, "“We will drown all of you in blood,” a statement attributed to the group states.")
+    assert c.attribution.speaker == "a statement"
+    assert c.attribution.kind is SpeakerKind.DOCUMENT
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

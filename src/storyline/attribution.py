@@ -35,6 +35,7 @@ from storyline.attribution_syntax import (
     span_of,
     speakerlike,
     subject_of,
+    trailing_speech_noun,
 )
 from storyline.claims_lexicon import OutletTable
 from storyline.model import Attribution, SpeakerKind
@@ -155,6 +156,9 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _relays(unit, found, inside, outlets)
     if not found.speaker and not found.outlets:
         _trailing_report(unit, found, outlets)
+    if not found.speaker and (tail := trailing_speech_noun(unit.tokens)) is not None:
+        _set_speaker(found, tail[0], inside, outlets)
+        found.verb, found.verb_token, found.content = tail[1].text.lower(), tail[1], root
     if not found.speaker:
         _parenthetical_name(unit, found)
     _via(unit, found, outlets)

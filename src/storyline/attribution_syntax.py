@@ -9,6 +9,7 @@ parser hung it elsewhere), is this reporting clause set off after a quotation, i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from storyline import claims_lexicon as lex
@@ -316,3 +317,34 @@ def kind_of(head: Any, span: Any) -> SpeakerKind:
     ):
         return SpeakerKind.PERSON  # "Mr Doe", or "Doe" after "Jane Doe": the tagger said ORG
     return SpeakerKind.ORGANISATION
+
+
+_TRAILING_SPEECH = frozenset(("says", "states", "reads", "writes", "adds", "notes", "explains"))
+_CLOSING = ("”", '"', "’", "'")
+
+
+def trailing_speech_noun(tokens: Sequence[Any]) -> tuple[Any, Any] | None:
+    """'"...," a statement attributed to the group states.': the parser took the closing
+    verb for a plural noun. (The speaker's head, the verb) when the sentence ends with such a
+    word after a closed quotation and a noun phrase that can speak."""
+    words = [t for t in tokens if not t.is_punct]
+    if len(words) < 3 or words[-1].lower_ not in _TRAILING_SPEECH or words[-1].pos_ == "VERB":
+        return None
+    verb = words[-1]
+    close = next(
+        (t for t in reversed(tokens) if t.i < verb.i and t.text in _CLOSING and t.i > 0), None
+    )
+    if close is None:
+        return None
+    doc = verb.doc
+    head = next(
+        (
+            t
+            for t in doc[close.i + 1 : verb.i]
+            if t.pos_ in ("NOUN", "PROPN") and t.dep_ != "compound"
+        ),
+        None,
+    )
+    if head is None or not (speakerlike(head) or head.lemma_.lower() in lex.DOC_NOUNS):
+        return None
+    return head, verb

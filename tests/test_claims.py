@@ -1341,6 +1341,19 @@ def test_a_closing_speech_verb_tagged_as_a_noun(nlp: Any) -> None:
     assert c.attribution.kind is SpeakerKind.DOCUMENT
 
 
+def test_a_quotation_paragraph_quotes_the_source_of_the_paragraph_before(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "As previously reported by the Daily Planet, these fish are not harmless. "
+        "They are not a gentle giant either.\n\n"
+        "“The fish has a ferocious appetite. It will eat anything that crosses its path.”\n\n"
+        "Pictures of the fish are spreading online.",
+    )
+    assert find(claims, "ferocious appetite").attribution.speaker == "the Daily Planet"
+    assert find(claims, "eat anything").attribution.speaker == "the Daily Planet"
+    assert find(claims, "Pictures of the fish").attribution.speaker is None
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

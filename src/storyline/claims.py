@@ -387,6 +387,12 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
                         anchors = [(before[-1][0], author)]
                 if before[-1][1].speaker:
                     anchors = [before[-1]]  # X said:\n"..."
+            elif before and _whole_paragraph(text, qs, qe):
+                # A paragraph that is all one quotation, attributed nowhere, quotes the last
+                # source the paragraph before it names ("As previously reported by X, ...").
+                line = before[-1][0].line
+                named = [(u, f) for u, f in before if u.line == line and _attributed(f)]
+                anchors = named[-1:]
         if not anchors:
             for u, f in touching:  # "I" in an unattributed quotation is nobody we can name
                 if f.pronoun in ("i", "we") and u.start >= qs:
@@ -406,6 +412,17 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
             # ('...," the insider said. / "NBC bosses don't... addressed it," the source said.').
             if inside_quote and (not f.speaker or f.pronoun in ("i", "we") or f.carried):
                 _copy_from(f, anchor, verb=anchor.verb)
+
+
+def _whole_paragraph(text: str, qs: int, qe: int) -> bool:
+    """Whether the quotation ``qs:qe`` is a paragraph of its own."""
+    start = text.rfind("\n", 0, qs) + 1
+    end = text.find("\n", qe)
+    return not text[start:qs].strip() and not text[qe : end if end >= 0 else len(text)].strip()
+
+
+def _attributed(found: Found) -> bool:
+    return bool(found.speaker) and (not found.pronoun or found.antecedent is not None)
 
 
 def _speaks_inside_quote(unit: Unit, found: Found) -> bool:

@@ -478,8 +478,22 @@ def story_verdicts(
         VerdictLabel.SINGLE_SOURCE: 2,
         VerdictLabel.UNVERIFIED_HEDGED: 3,
     }
-    out.sort(key=lambda v: (order[v.label], -len(v.supporting), v.claim_id))
+    # Equally supported claims: the one the articles state nearest their lead first (news
+    # puts the main event first, background and side claims further down).
+    out.sort(key=lambda v: (order[v.label], -len(v.supporting), _depth(ctx, v), v.claim_id))
     return out
+
+
+def _depth(ctx: _Context, v: Verdict) -> float:
+    """Mean position (0 = the first character, 1 = the last) of the supporting sentences in
+    their articles."""
+    spots = []
+    for link in v.supporting:
+        article = ctx.articles.get(link.article_id)
+        if article is None or not article.text or not link.evidence:
+            continue
+        spots.append(link.evidence[0].start / len(article.text))
+    return sum(spots) / len(spots) if spots else 1.0
 
 
 def verdict_for_claim(

@@ -1354,6 +1354,15 @@ def test_a_quotation_paragraph_quotes_the_source_of_the_paragraph_before(nlp: An
     assert find(claims, "Pictures of the fish").attribution.speaker is None
 
 
+def test_a_person_named_inside_the_quotation_is_not_its_speaker(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Stephanie Moore penned a letter to calm her readers.\n"
+        '"I\'m sad that Catherine Hill is not continuing with us," she wrote in the letter.',
+    )
+    assert find(claims, "not continuing").attribution.speaker == "Stephanie Moore"
+
+
 # --------------------------------------------------------------------------- quality floors
 # Pinned a little below what was measured on the hand-labelled sets in tests/eval/attribution
 # (README there). gold.jsonl was partly in view while the first rules were written; the

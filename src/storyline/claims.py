@@ -498,10 +498,19 @@ def _people_named(unit: Unit, history: list[tuple[Unit, Found]]) -> list[str]:
         return []
     doc = unit.tokens[0].doc
     lo = history[-2][0].start if len(history) >= 2 else (history[0][0].start if history else 0)
+
+    def quoted(at: int) -> bool:
+        """'"I'm sad that Catherine is leaving," she wrote': one spoken of in the quotation."""
+        before = unit.source[unit.start : at] if at >= unit.start else ""
+        return sum(before.count(q) for q in ('"', "“", "”")) % 2 == 1
+
     return [
         e.text
         for e in doc.ents
-        if e.label_ == "PERSON" and lo <= e.start_char < unit.end and len(e.text) > 1
+        if e.label_ == "PERSON"
+        and lo <= e.start_char < unit.end
+        and len(e.text) > 1
+        and not quoted(e.start_char)
     ]
 
 

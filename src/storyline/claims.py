@@ -34,7 +34,12 @@ from typing import Any
 from storyline import claims_lexicon as lex
 from storyline.attribution import Found, Unit, attribute, document_author, root_of
 from storyline.attribution_syntax import subject_of
-from storyline.claims_blocks import colon_blocks, described_subject
+from storyline.claims_blocks import (
+    attributed,
+    colon_blocks,
+    described_subject,
+    whole_paragraph,
+)
 from storyline.claims_blocks import copy_from as _copy_from
 from storyline.claims_lexicon import OutletTable, furniture_spans, is_furniture_line, load_outlets
 from storyline.model import (
@@ -387,11 +392,11 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
                         anchors = [(before[-1][0], author)]
                 if before[-1][1].speaker:
                     anchors = [before[-1]]  # X said:\n"..."
-            elif before and _whole_paragraph(text, qs, qe):
+            elif before and whole_paragraph(text, qs, qe):
                 # A paragraph that is all one quotation, attributed nowhere, quotes the last
                 # source the paragraph before it names ("As previously reported by X, ...").
                 line = before[-1][0].line
-                named = [(u, f) for u, f in before if u.line == line and _attributed(f)]
+                named = [(u, f) for u, f in before if u.line == line and attributed(f)]
                 anchors = named[-1:]
         if not anchors:
             for u, f in touching:  # "I" in an unattributed quotation is nobody we can name
@@ -412,17 +417,6 @@ def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:
             # ('...," the insider said. / "NBC bosses don't... addressed it," the source said.').
             if inside_quote and (not f.speaker or f.pronoun in ("i", "we") or f.carried):
                 _copy_from(f, anchor, verb=anchor.verb)
-
-
-def _whole_paragraph(text: str, qs: int, qe: int) -> bool:
-    """Whether the quotation ``qs:qe`` is a paragraph of its own."""
-    start = text.rfind("\n", 0, qs) + 1
-    end = text.find("\n", qe)
-    return not text[start:qs].strip() and not text[qe : end if end >= 0 else len(text)].strip()
-
-
-def _attributed(found: Found) -> bool:
-    return bool(found.speaker) and (not found.pronoun or found.antecedent is not None)
 
 
 def _speaks_inside_quote(unit: Unit, found: Found) -> bool:

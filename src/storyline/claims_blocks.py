@@ -19,7 +19,7 @@ from storyline.attribution import Found, Unit, root_of
 from storyline.attribution_syntax import span_of, subject_of
 from storyline.model import SpeakerKind
 
-__all__ = ["colon_blocks", "copy_from", "described_subject"]
+__all__ = ["attributed", "colon_blocks", "copy_from", "described_subject", "whole_paragraph"]
 
 _QUOTES = ("“", "”", '"', "«", "»")
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e|[Ww]e|[Oo]ur|[Uu]s)\b")
@@ -97,3 +97,14 @@ def described_subject(
     start, end = doc[lo].idx, doc[hi].idx + len(doc[hi].text)
     name = prev_unit.source[start:end]
     return (name, start, end) if fits(name) else None
+
+
+def whole_paragraph(text: str, qs: int, qe: int) -> bool:
+    """Whether the quotation ``qs:qe`` is a paragraph of its own."""
+    start = text.rfind("\n", 0, qs) + 1
+    end = text.find("\n", qe)
+    return not text[start:qs].strip() and not text[qe : end if end >= 0 else len(text)].strip()
+
+
+def attributed(found: Found) -> bool:
+    return bool(found.speaker) and (not found.pronoun or found.antecedent is not None)

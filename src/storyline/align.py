@@ -376,7 +376,7 @@ def same_matter(
     return similarity >= 0.45 or len(others) >= 1
 
 
-_FUNCTION_WORDS = frozenset(
+FUNCTION_WORDS = frozenset(
     re.findall(
         r"\w+",
         "that this with from have has had been were will would could should about after before "
@@ -397,7 +397,7 @@ def _content_words(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
             for k in range(m.start - claim.start, m.end - claim.start):
                 chars[k] = " "
     words = re.findall(r"[a-z]{4,}", "".join(chars))
-    return {w[:5] for w in words if w not in _FUNCTION_WORDS}
+    return {w[:5] for w in words if w not in FUNCTION_WORDS}
 
 
 def eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:
@@ -447,7 +447,7 @@ _GENERIC_TERMS = frozenset(w[:5] for w in GENERIC_SPEAKER_WORDS)
 
 def _terms(text: str) -> set[str]:
     # A 5-letter prefix: "defense"/"defence", "Syria"/"Syrian", "supply"/"supplied" meet.
-    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in _FUNCTION_WORDS}
+    return {w[:5] for w in re.findall(r"[a-z]{4,}", text.lower()) if w not in FUNCTION_WORDS}
 
 
 def story_core(texts: Sequence[str], share: float) -> set[str]:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from storyline.align import GENERIC_SPEAKER_WORDS
+from storyline.align import FUNCTION_WORDS, GENERIC_SPEAKER_WORDS
 from storyline.model import Claim, Mention
 
 if TYPE_CHECKING:
@@ -41,14 +41,9 @@ _AUX = re.compile(
 )
 
 # Words that carry no event meaning of their own (light verbs, hedges, time words).
-_LIGHT = frozenset(
+_LIGHT = FUNCTION_WORDS | frozenset(
     re.findall(
         r"\w+",
-        "that this with from have has had been were will would could should about after before "
-        "their there which while into over under than then them they what when where also more "
-        "most some such only other just being because through during against between since "
-        "until among even very many much said says told according reported week year month "
-        "today yesterday monday tuesday wednesday thursday friday saturday sunday "
         "make made making take took taken taking give gave given giving going come came "
         "become became like still already last first second third next later earlier early "
         "several people",

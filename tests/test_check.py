@@ -200,3 +200,35 @@ def test_eval_check_counts_gold_labels_by_relation() -> None:
     assert 0 < sum(result.firings.values()) == sum(result.fired.values()) <= related
     assert {g for _, _, g in result.firings} <= {"agree", "disagree", "discuss"}
     assert any("gold labels by relation" in line for line in result.lines())
+
+
+def test_agreeing_articles_on_one_origin_count_once(model: StanceModel) -> None:
+    # GOLD: both seeds rest on US intelligence (000 via CNN): supported, independence limited.
+    report = check_articles("Wagner will deliver a Pantsir system to Hezbollah", _examples(), model)
+    payload = check_payload(report)
+    assert len(payload["agree"]) == 2
+    [origin] = payload["agree_origins"]
+    assert sorted(origin["article_ids"]) == sorted(r["article_id"] for r in payload["agree"])
+    assert "intelligence" in origin["origin"]
+    assert "1 independent origin" in payload["summary"]
+
+
+def test_independent_and_same_outlet_reports() -> None:
+    claim = "The Wagner Group will deliver a Pantsir air defence system to Hezbollah."
+
+    def report(outlet: str, source: str) -> Article:
+        return Article.create(
+            f"The Wagner Group will deliver a Pantsir air defence system to Hezbollah, {source} "
+            "said on Tuesday. The talks took place in Syria last month.",
+            outlet=outlet,
+        )
+
+    apart = [report("Daily A", "Western officials"), report("Daily B", "Israeli army sources")]
+    payload = check_payload(check_articles(claim, apart, _OneLabel("agree")))  # type: ignore[arg-type]
+    assert len(payload["agree"]) == 2 and len(payload["agree_origins"]) == 2
+    assert "independent origin" not in payload["summary"]
+    # Two reports of one outlet are one source, whatever they cite.
+    same = [report("Daily A", "Western officials"), report("Daily A", "Israeli army sources")]
+    payload = check_payload(check_articles(claim, same, _OneLabel("agree")))  # type: ignore[arg-type]
+    assert len(payload["agree_origins"]) == 1
+    assert "rest on 1 independent origin" in payload["summary"]

@@ -49,6 +49,8 @@ from storyline.stance import (
 __all__ = [
     "ANSWER_OF",
     "CheckReport",
+    "Origin",
+    "agreeing_origins",
     "check_articles",
     "check_payload",
     "entry_payload",
@@ -70,11 +72,22 @@ Embedder = Callable[[Sequence[str]], Any]
 
 
 @dataclass(frozen=True, slots=True)
+class Origin:
+    """Agreeing articles that count as one source: copies of one outlet, or reports resting
+    on the same cited outlet or speaker; ``label`` names that origin when a claim says it."""
+
+    label: str | None
+    article_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class CheckReport:
     """A :class:`~storyline.stance.CheckResult` and what limited it."""
 
     result: CheckResult
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # The independent origins of the agreeing articles (:func:`agreeing_origins`).
+    origins: tuple[Origin, ...] = ()
 
 
 def _query_claim(reading: ReadArticle, text: str) -> Claim:
@@ -197,6 +210,59 @@ def refine_entries(
     return out
 
 
+def agreeing_origins(
+    entries: Sequence[CheckEntry], readings: dict[str, ReadArticle]
+) -> list[Origin]:
+    """The agreeing answers grouped into independent origins, as the dossier groups the
+    reports behind a corroborated claim (:mod:`storyline.verdicts`): articles of one outlet
+    count once, and so do articles whose claims rest on the same cited outlet or the same
+    speaker ("U.S. intelligence sources" and "US intelligence")."""
+    from storyline.align import norm_words
+    from storyline.verdicts import UnionFind, attributed, origin_label, speaker_key
+
+    agree = [e for e in entries if e.label == "agree"]
+    union = UnionFind()
+    owner: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    for e in agree:
+        aid = e.article.id
+        union.find(aid)
+        keys = [f"outlet:{norm_words(e.article.outlet)}"] if e.article.outlet else []
+        claim, reading = e.claim, readings.get(aid)
+        if claim is not None and attributed(claim):
+            label = origin_label(claim)
+            if label:
+                labels[aid] = label
+            keys += [f"o:{norm_words(o)}" for o in claim.attribution.cited_outlets]
+            speaker = speaker_key(claim, reading.mentions) if reading is not None else None
+            if speaker:
+                keys.append(f"s:{speaker}")
+        for key in keys:
+            if key in owner:
+                union.union(aid, owner[key])
+            else:
+                owner[key] = aid
+    out = []
+    for members in union.groups(e.article.id for e in agree).values():
+        label = next((labels[a] for a in members if a in labels), None)
+        out.append(Origin(label, tuple(members)))
+    return out
+
+
+def _with_origins(result: CheckResult, origins: Sequence[Origin]) -> CheckResult:
+    """The summary says when the agreeing articles rest on fewer origins than they are."""
+    agreeing = len(result.agree)
+    if agreeing < 2 or len(origins) >= agreeing:
+        return result
+    named = "; ".join(o.label for o in origins if o.label)
+    limited = (
+        f"; the {agreeing} agreeing articles rest on {len(origins)} independent origin(s)"
+        + (f": {named}" if named else "")
+        + " — independence is limited"
+    )
+    return replace(result, summary=result.summary + limited)
+
+
 def _read_query(
     claim: str, articles: Sequence[Article], options: Any, store: Any
 ) -> tuple[ReadArticle, dict[str, ReadArticle], dict[str, str]]:
@@ -261,6 +327,9 @@ def check_articles(
                     return embed_texts(list(texts), options)
 
             entries = refine_entries(entries, query, readings, embed=embed, part_of=part_of)
+            result = summarize_check(claim, entries)
+            origins = agreeing_origins(entries, readings)
+            return CheckReport(_with_origins(result, origins), tuple(notes), tuple(origins))
     return CheckReport(summarize_check(claim, entries), tuple(notes))
 
 
@@ -314,6 +383,11 @@ def check_payload(report: CheckReport | CheckResult) -> dict[str, Any]:
         "unrelated": result.unrelated,
         "not_judged": [
             {"article_id": e.article.id, "reason": e.stance.reason} for e in result.skipped
+        ],
+        # Independent origins of the agreeing articles (check.agreeing_origins).
+        "agree_origins": [
+            {"origin": o.label, "article_ids": list(o.article_ids)}
+            for o in (report.origins if isinstance(report, CheckReport) else ())
         ],
         "notes": notes,
     }

@@ -46,9 +46,13 @@ from storyline.model import (
 __all__ = [
     "EarlierReport",
     "TimelineEntry",
+    "UnionFind",
     "article_date",
+    "attributed",
     "citation_chain",
     "earlier_reports",
+    "origin_label",
+    "speaker_key",
     "story_timeline",
     "story_verdicts",
     "verdict_for_claim",
@@ -143,7 +147,7 @@ def citation_chain(claim: Claim, article: Article | None) -> tuple[str, ...]:
     return tuple(chain)
 
 
-def _speaker_key(claim: Claim, mentions: Sequence[Mention]) -> str | None:
+def speaker_key(claim: Claim, mentions: Sequence[Mention]) -> str | None:
     """Who a claim rests on, as a comparable key: entities in the speaker span plus its
     remaining content words ("U.S. intelligence sources" == "US intelligence")."""
     att = claim.attribution
@@ -162,7 +166,7 @@ def _speaker_key(claim: Claim, mentions: Sequence[Mention]) -> str | None:
     return "|".join(sorted(parts)) if parts else None
 
 
-def _origin_label(claim: Claim) -> str | None:
+def origin_label(claim: Claim) -> str | None:
     att = claim.attribution
     speaker = att.speaker if att.kind is not SpeakerKind.ARTICLE else None
     if speaker and att.cited_outlets:
@@ -172,7 +176,7 @@ def _origin_label(claim: Claim) -> str | None:
     return speaker
 
 
-def _attributed(claim: Claim) -> bool:
+def attributed(claim: Claim) -> bool:
     att = claim.attribution
     return bool(att.cited_outlets) or (bool(att.speaker) and att.kind is not SpeakerKind.ARTICLE)
 
@@ -180,7 +184,7 @@ def _attributed(claim: Claim) -> bool:
 # --------------------------------------------------------------------------- union-find
 
 
-class _Union:
+class UnionFind:
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
 
@@ -261,7 +265,7 @@ def _judge(
             discuss.append(a)
 
     # Independent reports: copies and one outlet's articles count once.
-    reports = _Union()
+    reports = UnionFind()
     outlet_first: dict[str, str] = {}
     for a in support:
         reports.find(a)
@@ -277,7 +281,7 @@ def _judge(
     report_groups = reports.groups(support)
 
     # Origins: reports that rest on the same cited outlet or speaker are one origin.
-    origins = _Union()
+    origins = UnionFind()
     for key in report_groups:
         origins.find(key)
     key_owner: dict[str, str] = {}
@@ -429,16 +433,16 @@ def _origin_keys(
     if reading is None:
         return []
     claims = [ctx.claims[lk.target_claim_id] for lk in links if lk.target_claim_id in ctx.claims]
-    sourced = [c for c in claims if _attributed(c)]
+    sourced = [c for c in claims if attributed(c)]
     if not sourced and lead:
         # A news story states its sourcing up front and then speaks in its own voice.
-        sourced = [c for c in reading.claims[:6] if _attributed(c)][:1]
+        sourced = [c for c in reading.claims[:6] if attributed(c)][:1]
     out: list[tuple[str, str | None]] = []
     for c in sourced:
-        label = _origin_label(c)
+        label = origin_label(c)
         for o in c.attribution.cited_outlets:
             out.append((f"o:{norm_words(o)}", label))
-        key = _speaker_key(c, reading.mentions)
+        key = speaker_key(c, reading.mentions)
         if key:
             out.append((f"s:{key}", label))
     return out

@@ -391,13 +391,19 @@ FUNCTION_WORDS = frozenset(
 def _content_words(claim: Claim, mentions: Sequence[Mention]) -> set[str]:
     """Words of the claim outside its named mentions, cut to a 5-letter stem: what is said
     about the actors, as opposed to who they are."""
+    words = re.findall(r"[a-z]{4,}", blank_mentions(claim, mentions))
+    return {w[:5] for w in words if w not in FUNCTION_WORDS}
+
+
+def blank_mentions(claim: Claim, mentions: Sequence[Mention]) -> str:
+    """The claim's text in lower case with the named mentions inside it blanked out (offsets
+    kept)."""
     chars = list(claim.text.lower())
     for m in mentions:
         if claim.start <= m.start and m.end <= claim.end:
             for k in range(m.start - claim.start, m.end - claim.start):
                 chars[k] = " "
-    words = re.findall(r"[a-z]{4,}", "".join(chars))
-    return {w[:5] for w in words if w not in FUNCTION_WORDS}
+    return "".join(chars)
 
 
 def eligible(claims: Iterable[Claim], opts: AlignOptions) -> list[Claim]:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from storyline.align import FUNCTION_WORDS, GENERIC_SPEAKER_WORDS
+from storyline.align import FUNCTION_WORDS, GENERIC_SPEAKER_WORDS, blank_mentions
 from storyline.model import Claim, Mention
 
 if TYPE_CHECKING:
@@ -49,15 +49,6 @@ _LIGHT = FUNCTION_WORDS | frozenset(
         "several people",
     )
 )
-
-
-def _blanked(claim: Claim, mentions: Sequence[Mention]) -> str:
-    chars = list(claim.text.lower())
-    for m in mentions:
-        if claim.start <= m.start and m.end <= claim.end:
-            for k in range(m.start - claim.start, m.end - claim.start):
-                chars[k] = " "
-    return "".join(chars)
 
 
 def subjects(claim: Claim, mentions: Sequence[Mention], part_of: dict[str, str]) -> dict[str, int]:
@@ -89,7 +80,7 @@ def _adverb(word: str) -> bool:
 def predicate(claim: Claim, mentions: Sequence[Mention], after: int) -> str | None:
     """The first content word after offset ``after`` of the claim (its subject's end): in an
     English news sentence, the predicate's head ("The U.S. is actively *monitoring* ...")."""
-    text = _blanked(claim, mentions)
+    text = blank_mentions(claim, mentions)
     for w in re.findall(r"[a-z]{4,}", text[after:]):
         if w not in _LIGHT and w not in _SPEAKERS and not _adverb(w):
             return w
@@ -98,29 +89,18 @@ def predicate(claim: Claim, mentions: Sequence[Mention], after: int) -> str | No
 
 def word_similarity(
     embed: Callable[[Sequence[str]], np.ndarray], words: Sequence[str]
-) -> Callable[[Sequence[str], Sequence[str]], float]:
-    """A function giving the best cosine between a word of one list and a different word of
-    another (same 5-letter stem excluded: those are shared words, not synonyms), with every
-    word of ``words`` embedded once."""
+) -> Callable[[str, str], float]:
+    """The cosine of two words of ``words``, each embedded once."""
     import numpy as np
 
     vocab = list(dict.fromkeys(words))
-    index = {w: k for k, w in enumerate(vocab)}
     vectors = np.asarray(embed(vocab), dtype=np.float32) if vocab else np.zeros((0, 1))
+    index = {w: vectors[k] for k, w in enumerate(vocab)}
 
-    def best(a: Sequence[str], b: Sequence[str]) -> float:
-        ia = [index[w] for w in a if w in index]
-        ib = [index[w] for w in b if w in index]
-        if not ia or not ib:
-            return 0.0
-        sims = vectors[ia] @ vectors[ib].T
-        for x, wa in enumerate(w for w in a if w in index):
-            for y, wb in enumerate(w for w in b if w in index):
-                if wa[:5] == wb[:5]:
-                    sims[x, y] = -1.0
-        return float(sims.max())
+    def cosine(a: str, b: str) -> float:
+        return float(index[a] @ index[b])
 
-    return best
+    return cosine
 
 
 def frame_pairs(
@@ -157,9 +137,7 @@ def frame_pairs(
         a, b = items[i], items[j]
         if a.persons - keys_of[b.article] or b.persons - keys_of[a.article]:
             continue
-        shared = a.entities & b.entities
-        if len(shared) < 2:
-            continue
+        shared = a.entities & b.entities  # two at least (the band above)
         for k in (i, j):
             if k not in subj:
                 subj[k] = subjects(items[k].claim, mentions[items[k].article], part_of)
@@ -177,5 +155,5 @@ def frame_pairs(
     return {
         (i, j)
         for i, j, pa, pb in candidates
-        if pa[:5] == pb[:5] or close([pa], [pb]) >= opts.word_meaning
+        if pa[:5] == pb[:5] or close(pa, pb) >= opts.word_meaning
     }

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from storyline.model import Article, Certainty, Claim, Evidence, ReadArticle
 from storyline.stance import (
@@ -45,6 +45,9 @@ from storyline.stance import (
     judge_articles,
     summarize_check,
 )
+
+if TYPE_CHECKING:
+    from storyline.align import ClaimItem
 
 __all__ = [
     "ANSWER_OF",
@@ -106,7 +109,7 @@ def _query_claim(reading: ReadArticle, text: str) -> Claim:
 CONTAINS_SIMILARITY = 0.5
 
 
-def _contains(query: Any, item: Any, similarity: float, keys: set[str]) -> bool:
+def _contains(query: ClaimItem, item: ClaimItem, similarity: float, keys: set[str]) -> bool:
     """Whether the article's claim ``item`` says all that the checked claim ``query`` says.
 
     A checked claim is one short sentence; the article's claim that states it is longer and
@@ -313,6 +316,7 @@ def check_articles(
     entries = judge_articles(claim, articles, model)
     related = [e.article for e in entries if not e.stance.reason and e.label != "unrelated"]
     notes: list[str] = []
+    readings: dict[str, ReadArticle] = {}
     if related:
         try:
             query, readings, part_of = _read_query(claim, related, options, store)
@@ -327,10 +331,10 @@ def check_articles(
                     return embed_texts(list(texts), options)
 
             entries = refine_entries(entries, query, readings, embed=embed, part_of=part_of)
-            result = summarize_check(claim, entries)
-            origins = agreeing_origins(entries, readings)
-            return CheckReport(_with_origins(result, origins), tuple(notes), tuple(origins))
-    return CheckReport(summarize_check(claim, entries), tuple(notes))
+    # Without readings, outlets alone tell origins apart.
+    origins = agreeing_origins(entries, readings)
+    result = _with_origins(summarize_check(claim, entries), origins)
+    return CheckReport(result, tuple(notes), tuple(origins))
 
 
 def entry_payload(e: CheckEntry) -> dict[str, Any]:

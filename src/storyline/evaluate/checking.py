@@ -41,7 +41,7 @@ class CheckEval:
     def lines(self) -> list[str]:
         out = []
         if self.stance is not None:
-            out.append("stance model (check's labels):")
+            out.append("stance model:")
             out += ["  " + line for line in self.stance.lines()]
         if self.checked is not None:
             out.append("check (the article's own claim decides where one matches):")

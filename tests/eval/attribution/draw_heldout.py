@@ -6,6 +6,7 @@
     python tests/eval/attribution/draw_heldout.py --dev ...    # the same for the dev set
     python tests/eval/attribution/draw_heldout.py --dev2 ...   # the same for the second dev set
     python tests/eval/attribution/draw_heldout.py --dev3 ...   # the same for the third dev set
+    python tests/eval/attribution/draw_heldout.py --dev4 ...   # the same for the fourth dev set
 
 ``--dev`` draws a second, disjoint set the same way (seed ``DEV_SEED``, excluding the held-out
 documents too): ``dev_labels.txt`` -> ``dev.jsonl``. Rules may be developed while looking at
@@ -19,6 +20,10 @@ rules.
 ``--dev3`` draws a fourth set (seed ``DEV3_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
 same rule), disjoint from the gold, held-out, dev and dev2 documents: ``dev3_labels.txt`` ->
 ``dev3.jsonl``. It too was labelled by hand before the reader was run on it.
+
+``--dev4`` draws a fifth set (seed ``DEV4_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
+same rule), disjoint from the gold, held-out, dev, dev2 and dev3 documents: ``dev4_labels.txt``
+-> ``dev4.jsonl``. It too was labelled by hand before the reader was run on it.
 
 The 50 documents of ``gold.jsonl`` were in view while earlier claims rules were written, so
 their figures are not clean. This set is drawn at random with a fixed seed from documents
@@ -55,26 +60,39 @@ SEED = 20261123
 DEV_SEED = 7
 DEV2_SEED = 20270417
 DEV3_SEED = 20270905
+DEV4_SEED = 20271206
 N_FNC, N_ECB = 20, 10
 N_FNC_DEV2, N_ECB_DEV2 = 14, 4
 MIN_WORDS, MAX_WORDS = 150, 700
 
 
 def heldout_documents(
-    dev: bool = False, dev2: bool = False, dev3: bool = False
+    dev: bool = False, dev2: bool = False, dev3: bool = False, dev4: bool = False
 ) -> list[tuple[str, str]]:
-    """(doc id, text) of the held-out (or dev, dev2, dev3) documents, by the docstring's rule."""
+    """(doc id, text) of the held-out (or dev..dev4) documents, by the docstring's rule."""
     sys.path.insert(0, str(ROOT / "src"))
     from storyline.evaluate.ecbplus import load_ecbplus
 
     in_gold = {doc for doc, _ in selected_documents()}
-    if dev or dev2 or dev3:
+    if dev or dev2 or dev3 or dev4:
         in_gold |= {doc for doc, _ in heldout_documents()}
-    if dev2 or dev3:
+    if dev2 or dev3 or dev4:
         in_gold |= {doc for doc, _ in heldout_documents(dev=True)}
-    if dev3:
+    if dev3 or dev4:
         in_gold |= {doc for doc, _ in heldout_documents(dev2=True)}
-    seed = DEV3_SEED if dev3 else DEV2_SEED if dev2 else DEV_SEED if dev else SEED
+    if dev4:
+        in_gold |= {doc for doc, _ in heldout_documents(dev3=True)}
+    seed = (
+        DEV4_SEED
+        if dev4
+        else DEV3_SEED
+        if dev3
+        else DEV2_SEED
+        if dev2
+        else DEV_SEED
+        if dev
+        else SEED
+    )
     rng = random.Random(seed)
     with FNC_BODIES.open(encoding="utf-8", newline="") as fh:
         rows = sorted(csv.DictReader(fh), key=lambda r: int(r["Body ID"]))
@@ -90,7 +108,7 @@ def heldout_documents(
         for d in load_ecbplus(ECB_DIR)
         if f"ecbplus:{d.doc_id}.xml" not in in_gold
     ]
-    if dev2 or dev3:
+    if dev2 or dev3 or dev4:
         return rng.sample(fnc, N_FNC_DEV2) + rng.sample(ecb, N_ECB_DEV2)
     return rng.sample(fnc, N_FNC) + rng.sample(ecb, N_ECB)
 
@@ -105,8 +123,11 @@ def main() -> None:
     dev3 = "--dev3" in sys.argv
     if dev3:
         sys.argv.remove("--dev3")
-    name = "dev3" if dev3 else "dev2" if dev2 else "dev" if dev else "heldout"
-    docs = dict(heldout_documents(dev, dev2, dev3))
+    dev4 = "--dev4" in sys.argv
+    if dev4:
+        sys.argv.remove("--dev4")
+    name = "dev4" if dev4 else "dev3" if dev3 else "dev2" if dev2 else "dev" if dev else "heldout"
+    docs = dict(heldout_documents(dev, dev2, dev3, dev4))
     if len(sys.argv) > 2 and sys.argv[1] == "--show":
         for doc in sys.argv[2:]:
             text = docs[doc]

@@ -529,6 +529,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         # when someone else in the sentence reports.
         inanimate = lemma in lex.HEDGE_VERBS | lex.CONTENT_VERBS and not speakerlike(subject)
         rank = depth(tok, root) + (20 if inanimate else 0)
+        if subject is None and not (reversed_ or quoting or participle):
+            rank += 10  # "..., noted analyst Jane Doe predicted that...": "noted" is no verb
         if rank < best_depth:
             best, best_depth = tok, rank
     return best
@@ -696,7 +698,7 @@ def _citing(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
             if (
                 subj is not None
                 and subj.i in inside
-                and subj.text[:1].isupper()
+                and (subj.text[:1].isupper() or subj.text[1:2].isupper())  # "iGen"
                 and subj.ent_type_ not in ("PERSON", "GPE", "NORP", "LOC")
             ):
                 lo, hi = span_of(subj, inside)

@@ -222,7 +222,7 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
                     key=lambda c: (c.i not in inside, before and c.i > tok.i, abs(c.i - tok.i))
                 )
             if subjects:
-                return subjects[0]
+                return _apposed(subjects[0], subjects)
         if tok.dep_ == "acl" and is_participle(tok):  # "downplayed the unrest saying"
             tok = tok.head.head
             continue
@@ -231,6 +231,16 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
             continue
         break
     return None
+
+
+def _apposed(subject: Any, subjects: list[Any]) -> Any:
+    """ "An official from X (CPI), the department serving Y, says": the parser made the
+    appositive a second subject; the first noun phrase, right before the comma, is the one."""
+    doc = subject.doc
+    comma = subject.left_edge.i - 1
+    if comma < 1 or doc[comma].text != ",":
+        return subject
+    return next((c for c in subjects if c.i < subject.i and c.right_edge.i == comma - 1), subject)
 
 
 def shared_subject(verb: Any) -> bool:

@@ -18,12 +18,16 @@ from typing import Any
 from storyline import claims_lexicon as lex
 from storyline.attribution_syntax import (
     GROUPS,
+    REFUSE,
+    REFUSED,
     SUBJ,
     after_quote,
     as_clause,
+    asked_then_declined,
     colon_after,
     content_of,
     depth,
+    empty_refusal,
     inverted_speaker,
     is_participle,
     kind_of,
@@ -42,9 +46,6 @@ from storyline.model import Attribution, SpeakerKind
 
 __all__ = ["Found", "Unit", "attribute", "document_author", "root_of", "subject_of"]
 
-_REFUSE = ("decline", "refuse")
-# "declined to specify which...", "refused to name the company": a refused disclosure reports.
-_REFUSED = ("specify", "elaborate", "identify", "name", "discuss", "detail")
 # "Israel rejected allegations that...": rejecting what someone claims is a denial.
 _REJECTED = ("allegation", "accusation", "claim", "report", "rumour", "rumor", "suggestion")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
@@ -337,7 +338,7 @@ def _speaker_of_verb(
     if subject is not None:
         found.content = verb.head if verb.head.i != verb.i else root
     else:
-        subject = subject_of(verb, inside)
+        subject = asked_then_declined(verb) or subject_of(verb, inside)
     if subject is None:  # "The lawyer acting for him, who ..., said": the parser hung it there
         subject = next(
             (
@@ -378,6 +379,7 @@ def _speaker_of_verb(
             subject,
         )
     passive = subject is not None and subject.dep_ == "nsubjpass" and not shared_subject(verb)
+    passive = passive and asked_then_declined(verb) is None  # "X was asked ... but declined"
     if subject is not None and not passive:  # "terms were not disclosed"
         if subject.pos_ == "PRON" and subject.lower_ in lex.PERSONAL:
             found.pronoun = subject.lower_
@@ -435,11 +437,11 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             continue  # "As I said, ...": the writer's aside
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         # A verbless small clause is a verdict, not a report ("found him guilty").
-        clausal = any(
+        clausal = asked_then_declined(tok) is not None or any(
             (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or lemma not in lex.CONTENT_VERBS))
             or (c.dep_ == "dobj" and c.pos_ == "VERB")
             or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in lex.REPORTING_VERBS))
-            or (c.dep_ == "xcomp" and lemma in _REFUSE and c.lemma_.lower() in _REFUSED)
+            or (c.dep_ == "xcomp" and lemma in REFUSE and c.lemma_.lower() in REFUSED)
             for c in tok.children
         )
         # "..., officials said": the reported clause is the verb's head or its ccomp to the left.
@@ -492,17 +494,8 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             or any(c.lower_ == "no" and c.dep_ == "det" for c in subject.children)
         ):
             continue  # "no one is saying"
-        if lemma in _REFUSE and not any(
-            c.dep_ == "ccomp"
-            or (c.dep_ == "xcomp" and c.lemma_.lower() in lex.REPORTING_VERBS | set(_REFUSED))
-            or (c.dep_ == "dobj" and c.lemma_.lower() in lex.DENIED_THINGS)
-            for c in tok.children
-        ):
+        if empty_refusal(tok):
             continue  # "declined to comment" reports; "refused to be photographed" does not
-        if lemma in lex.DENY_VERBS and not any(
-            c.dep_ in ("ccomp", "xcomp", "dobj", "pcomp") for c in tok.children
-        ):
-            continue
         plain = lemma in lex.SPEECH_VERBS and (
             speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)

@@ -56,6 +56,9 @@ GROUPS = (
 )
 PARTY_STATE = re.compile(r"^[RDI]-[A-Z]")  # "Darrell Issa, R-Calif.,"
 _AGED = re.compile(r"^\d+-year-old$")  # "the 45-year-old said"
+REFUSE = ("decline", "refuse")
+# "declined to specify which...", "refused to name the company": a refused disclosure reports.
+REFUSED = ("specify", "elaborate", "identify", "name", "discuss", "detail")
 SET_OFF = (",", "”", '"', "’", "'", "—", "–", "-", ":", "(")
 
 
@@ -241,6 +244,39 @@ def _apposed(subject: Any, subjects: list[Any]) -> Any:
     if comma < 1 or doc[comma].text != ",":
         return subject
     return next((c for c in subjects if c.i < subject.i and c.right_edge.i == comma - 1), subject)
+
+
+def empty_refusal(tok: Any) -> bool:
+    """A refusal or denial that reports nothing: "refused to be photographed", a bare
+    "denied" - but "declined to comment", "denied the allegations", "was asked ... but
+    declined" report."""
+    if asked_then_declined(tok) is not None:
+        return False
+    lemma = tok.lemma_.lower()
+    if lemma in REFUSE and not any(
+        c.dep_ == "ccomp"
+        or (c.dep_ == "xcomp" and c.lemma_.lower() in lex.REPORTING_VERBS | set(REFUSED))
+        or (c.dep_ == "dobj" and c.lemma_.lower() in lex.DENIED_THINGS)
+        for c in tok.children
+    ):
+        return True
+    return lemma in lex.DENY_VERBS and not any(
+        c.dep_ in ("ccomp", "xcomp", "dobj", "pcomp") for c in tok.children
+    )
+
+
+def asked_then_declined(verb: Any) -> Any:
+    """ "An official was asked to comment on the reports but he declined": a bare refusal
+    after a question refuses to comment; the one asked (if one who can speak) is returned."""
+    if verb.lemma_.lower() not in ("decline", "refuse") or verb.dep_ != "conj":
+        return None
+    if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
+        return None
+    asked = verb.head
+    if asked.lemma_.lower() not in ("ask", "question", "contact", "approach", "press"):
+        return None
+    subject = next((c for c in asked.children if c.dep_ in ("nsubjpass", "nsubj")), None)
+    return subject if speakerlike(subject) and subject.pos_ != "PRON" else None
 
 
 def shared_subject(verb: Any) -> bool:

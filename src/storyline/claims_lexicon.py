@@ -398,10 +398,16 @@ def line_bounds(text: str) -> list[tuple[int, int]]:
     return bounds
 
 
+# A sentence ending inside a line: a lower-case word, its full stop, a capital after it.
+_SENTENCE_INSIDE = re.compile(r"\b[a-z][a-z]+[.!?][\"”’']?\s+[\"“‘']?[A-Z]")
+
+
 def is_heading(line: str) -> bool:
     words = line.split()
     if line.endswith(":"):  # "Reactions:" is a heading, "The minister told reporters:" not
         return len(words) <= 6
+    if len(words) > 12 and _SENTENCE_INSIDE.search(line):
+        return False  # "... told MPs the shooter was dead. Harper was rushed to safety"
     return not line.endswith(TERMINAL) and len(words) <= MAX_HEADING_WORDS
 
 

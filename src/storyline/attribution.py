@@ -27,6 +27,7 @@ from storyline.attribution_syntax import (
     colon_after,
     content_of,
     depth,
+    directive,
     empty_refusal,
     inverted_speaker,
     is_participle,
@@ -494,7 +495,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             or any(c.lower_ == "no" and c.dep_ == "det" for c in subject.children)
         ):
             continue  # "no one is saying"
-        if empty_refusal(tok):
+        if empty_refusal(tok) or directive(tok):
             continue  # "declined to comment" reports; "refused to be photographed" does not
         plain = lemma in lex.SPEECH_VERBS and (
             speakerlike(subject)

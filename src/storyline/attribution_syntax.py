@@ -265,6 +265,19 @@ def empty_refusal(tok: Any) -> bool:
     )
 
 
+def directive(tok: Any) -> bool:
+    """ "told her to sit down", "asked them to leave": an order or request to someone, with
+    no clause that states something, reports no claim."""
+    children = list(tok.children)
+    return (
+        tok.lemma_.lower() in ("tell", "ask", "order")
+        and any(c.dep_ in ("dobj", "dative") for c in children)
+        and any(c.dep_ == "xcomp" and c.tag_ == "VB" for c in children)
+        and not any(c.dep_ == "ccomp" for c in children)
+        and not colon_after(tok)
+    )
+
+
 def asked_then_declined(verb: Any) -> Any:
     """ "An official was asked to comment on the reports but he declined": a bare refusal
     after a question refuses to comment; the one asked (if one who can speak) is returned."""

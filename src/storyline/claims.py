@@ -38,6 +38,10 @@ from storyline.claims_blocks import (
     attributed,
     colon_blocks,
     described_subject,
+    epithet,
+    in_open_quote,
+    is_question,
+    reports_in_quotes,
     whole_paragraph,
 )
 from storyline.claims_blocks import copy_from as _copy_from
@@ -86,6 +90,8 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
         if not is_claim and not is_lead:
             continue
         found = attribute(unit, outlets)
+        if epithet(unit, found) and (named := _nearest_person(unit, found, history)):
+            found.speaker, found.start, found.end = named  # "The 36-year-old said": who
         _resolve_media_noun(unit, found, outlets)
         _carry(unit, found, history, genders)
         if is_lead:
@@ -93,6 +99,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
         if is_claim:
             history.append((unit, found))
     _quoted_speakers(text, history)
+    reports_in_quotes(history)
     colon_blocks(text, history, leads)
     for unit, found in history:
         if found.pronoun in ("i", "we") and not any(q in unit.line for q in _QUOTE_MARKS):
@@ -166,7 +173,7 @@ def _is_claim(unit: Unit, title: str | None, blurbs: set[str]) -> bool:
     body = unit.tokens
     if not body:
         return False
-    if _is_question(unit):
+    if is_question(unit):
         return False
     if sum(1 for t in body if t.is_alpha) < 4:
         return False
@@ -179,17 +186,6 @@ def _is_claim(unit: Unit, title: str | None, blurbs: set[str]) -> bool:
         root.tag_ == "VB"
         and not any(c.dep_ in _SUBJ or c.dep_ in ("aux", "auxpass") for c in root.children)
     )
-
-
-def _is_question(unit: Unit) -> bool:
-    """Ends with "?" - unless the mark is a mis-encoded symbol ("lend? 22bn", "Ross.?")."""
-    tail = [t for t in unit.tokens if not t.is_punct or t.text == "?"]
-    if not tail or tail[-1].text != "?":
-        return False
-    mark = tail[-1].idx
-    before = unit.source[max(0, mark - 1) : mark]
-    after = unit.source[mark + 1 : mark + 3].lstrip()
-    return before not in (".", "!") and not after[:1].isdigit()
 
 
 # --------------------------------------------------------------------------- carried attribution
@@ -288,7 +284,7 @@ def _carry(
         if found.pronoun is not None:
             found.antecedent = _nearest_person(unit, found, history, fits)
         return
-    if found.pronoun in ("it", "they") and history and _in_open_quote(unit, history[-1][0]):
+    if found.pronoun in ("it", "they") and history and in_open_quote(unit, history[-1][0]):
         # '"We called the owner. Unfortunately they could not tell us...': one inside a
         # quotation that is still open is spoken of by the quotation's speaker.
         prev = history[-1][1]
@@ -352,14 +348,6 @@ def _carry(
             and _topic_words(_subject_tokens(unit)) & _topic_words(_content_tokens(prev_unit, prev))
         ):
             _copy_from(found, prev)
-
-
-def _in_open_quote(unit: Unit, prev: Unit) -> bool:
-    """Whether ``unit`` goes on, in the same paragraph, a quotation ``prev`` opened."""
-    if "\n" in unit.source[prev.end : unit.start]:
-        return False
-    marks = [c for c in prev.text if c in '“”"']
-    return bool(marks) and marks[0] != "”" and len(marks) % 2 == 1
 
 
 def _quoted_speakers(text: str, found_units: list[tuple[Unit, Found]]) -> None:

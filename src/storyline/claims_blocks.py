@@ -19,7 +19,17 @@ from storyline.attribution import Found, Unit, root_of
 from storyline.attribution_syntax import span_of, subject_of
 from storyline.model import SpeakerKind
 
-__all__ = ["attributed", "colon_blocks", "copy_from", "described_subject", "whole_paragraph"]
+__all__ = [
+    "attributed",
+    "colon_blocks",
+    "copy_from",
+    "described_subject",
+    "epithet",
+    "is_question",
+    "in_open_quote",
+    "reports_in_quotes",
+    "whole_paragraph",
+]
 
 _QUOTES = ("“", "”", '"', "«", "»")
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e|[Ww]e|[Oo]ur|[Uu]s)\b")
@@ -108,3 +118,58 @@ def whole_paragraph(text: str, qs: int, qe: int) -> bool:
 
 def attributed(found: Found) -> bool:
     return bool(found.speaker) and (not found.pronoun or found.antecedent is not None)
+
+
+def is_question(unit: Unit) -> bool:
+    """Ends with "?" - unless the mark is a mis-encoded symbol ("lend? 22bn", "Ross.?")."""
+    tail = [t for t in unit.tokens if not t.is_punct or t.text == "?"]
+    if not tail or tail[-1].text != "?":
+        return False
+    mark = tail[-1].idx
+    before = unit.source[max(0, mark - 1) : mark]
+    after = unit.source[mark + 1 : mark + 3].lstrip()
+    return before not in (".", "!") and not after[:1].isdigit()
+
+
+# "the 36-year-old", "the father-of-four": a tabloid's second mention of a named person.
+_EPITHET = re.compile(
+    r"[Tt]he (?:\d+-year-old|(?:father|mother|dad|mum|mom|grand(?:father|mother))-of-[a-z]+)\b"
+)
+
+
+def epithet(unit: Unit, found: Found) -> bool:
+    """Whether the speaker found is an epithet standing for a person named earlier."""
+    if found.start is None or found.end is None or found.carried:
+        return False
+    m = _EPITHET.match(unit.source, found.start)
+    return m is not None and m.end() >= found.end
+
+
+def in_open_quote(unit: Unit, prev: Unit) -> bool:
+    """Whether ``unit`` goes on, in the same paragraph, a quotation ``prev`` opened."""
+    if "\n" in unit.source[prev.end : unit.start]:
+        return False
+    marks = [c for c in prev.text if c in '“”"']
+    return bool(marks) and marks[0] != "”" and len(marks) % 2 == 1
+
+
+def reports_in_quotes(history: list[tuple[Unit, Found]]) -> None:
+    """A third person reporting inside a quotation is told of by the quotation's speaker:
+    '"They brought her tea. She thought they were so kind.' - inside a quotation still open
+    from the sentence before, or one the unit opens right after a quoted, attributed one."""
+    for (prev_unit, prev), (unit, found) in zip(history, history[1:], strict=False):
+        if found.verb_token is None or found.pronoun not in ("he", "she", "they", "it"):
+            continue
+        if not attributed(prev) or prev.pronoun in ("i", "we"):
+            continue
+        text = unit.text
+        opens = text.startswith(("“", '"'))
+        if opens:
+            if not any(q in prev_unit.text for q in '“"'):
+                continue
+        elif not in_open_quote(unit, prev_unit):
+            continue
+        closes = [i for i in (text.find(q, 1 if opens else 0) for q in ("”", '"')) if i >= 0]
+        if not closes or found.verb_token.idx - unit.start < min(closes):
+            found.outlets = []
+            copy_from(found, prev, verb=prev.verb)

@@ -278,6 +278,42 @@ def test_one_article_dossier_is_sensible() -> None:
     assert d.single_source and d.summary
 
 
+def test_dossier_of_articles_without_outlet_or_date() -> None:
+    """A dump of bare texts: the summary says no outlet is known instead of "0 outlet(s)",
+    and the earliest article (by fetch time, saying so) is named by its title, not an id."""
+    import dataclasses
+
+    r = [
+        dataclasses.replace(
+            x,
+            article=dataclasses.replace(
+                x.article,
+                outlet=None,
+                published=None,
+                title=f"Blast report {n}",
+                fetched_at=f"2024-03-0{n + 1}T10:00:00",
+            ),
+        )
+        for n, x in enumerate(
+            [
+                reading(
+                    "x1", "Fire crews put out a blaze at the depot on Monday. Nobody was hurt."
+                ),
+                reading("x2", "A blaze at the depot was put out by fire crews on Monday."),
+            ]
+        )
+    ]
+    al = align("s", r, stance_model=KeywordStance())
+    verdicts = story_verdicts("s", al.groups, al.links, r, copy_of=al.copies)
+    d = dossier_from(
+        Story(id="s", title="t", article_ids=tuple(x.article.id for x in r)), r, verdicts
+    )
+    assert f"{len(r)} article(s), no outlet known" in d.summary
+    assert d.earliest_reporter is not None
+    assert d.earliest_reporter.outlet == "“Blast report 0”"
+    assert "fetched" in d.earliest_reporter.basis
+
+
 def test_schema_file_is_current() -> None:
     path = Path(ROOT / "docs" / "dossier-schema.json")
     assert json.loads(path.read_text(encoding="utf-8")) == dossier_json_schema()

@@ -17,6 +17,7 @@ from storyline.extract import (
     detect_language,
     parse_date,
     split_front_matter,
+    url_outlet,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -218,6 +219,23 @@ def test_htmldate_fallback_and_defaults_win() -> None:
     a = article_from_html(html, source="x", defaults={"outlet": "Given Outlet"})
     assert a.published == "2021-06-14"
     assert a.outlet == "Given Outlet"
+
+
+def test_outlet_falls_back_to_the_address_host() -> None:
+    text = "The old bridge over the river closed on Monday for repairs, the council said."
+    a = article_from_text(
+        text, source="dump.jsonl:3", defaults={"url": "https://www.Reuters.com/world/x-1"}
+    )
+    assert a.outlet == "reuters.com"
+    # What metadata names wins over the address.
+    named = article_from_text(
+        text, source="x", defaults={"url": "https://www.reuters.com/a", "outlet": "Reuters"}
+    )
+    assert named.outlet == "Reuters"
+    assert article_from_text(text, source="notes.txt").outlet is None
+    assert url_outlet("file:///tmp/a.html") is None
+    assert url_outlet("http://localhost:8000/a") is None
+    assert url_outlet("https://news.bbc.co.uk./story") == "news.bbc.co.uk"
 
 
 def test_truncated_html_still_yields_text() -> None:

@@ -160,3 +160,22 @@ def test_eval_contested_on_a_dev_sample() -> None:
     assert scores.tp + scores.fp + scores.fn + scores.tn == 12
     assert scores.pairs >= 12
     assert 0.0 <= scores.accuracy <= 1.0
+
+
+def test_articles_of_unknown_outlet_are_counted_as_articles() -> None:
+    """No outlet known (plain files, or dumps without metadata): each article counts as its own
+    report, and the verdict says "articles of unknown outlet", not "outlets"."""
+    readings = [
+        dataclasses.replace(r, article=dataclasses.replace(r.article, outlet=None))
+        for r in blast_readings()
+    ]
+    verdicts, _ = _verdicts(readings)
+    v = _find(verdicts, ["killed"])
+    assert v.label is VerdictLabel.CORROBORATED
+    assert "2 articles of unknown outlet" in v.explanation
+    assert "outlets," not in v.explanation
+    one = dataclasses.replace(
+        readings[0], article=dataclasses.replace(readings[0].article, outlet="Daily Ledger")
+    )
+    verdicts, _ = _verdicts([one, *readings[1:]])
+    assert "1 outlet and 1 article of unknown outlet" in _find(verdicts, ["killed"]).explanation

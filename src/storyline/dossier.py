@@ -416,7 +416,8 @@ def _earliest_reporter(readings: Sequence[ReadArticle]) -> EarliestReporter | No
     if not dated:
         return None
     (date, basis), a = min(dated, key=lambda x: (x[0][1] != "published", x[0][0], x[1].id))
-    return EarliestReporter(a.outlet or a.id, f"earliest article ({basis})", a.id, None)
+    name = a.outlet or (f"“{a.title[:60]}”" if a.title else f"article {a.id[:8]}")
+    return EarliestReporter(name, f"earliest article ({basis})", a.id, None)
 
 
 def _summary(d: Dossier) -> str:
@@ -428,8 +429,14 @@ def _summary(d: Dossier) -> str:
             else f", {d.first_published[:10]} to {(d.last_published or '')[:10]}"
         )
     n_out = len(d.outlets)
+    unknown = sum(1 for src in d.sources if not src.outlet)
+    if unknown == d.article_count:
+        origin = ", no outlet known"
+    else:
+        origin = f" from {n_out} outlet(s)"
+        origin += f" and {unknown} of unknown outlet" if unknown else ""
     parts = [
-        f"{d.article_count} article(s) from {n_out} outlet(s){span}: "
+        f"{d.article_count} article(s){origin}{span}: "
         f"{len(d.corroborated)} corroborated, {len(d.contested)} contested, "
         f"{len(d.single_source)} single-source and {len(d.unverified_hedged)} "
         "hedged claim(s)."

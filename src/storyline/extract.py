@@ -34,6 +34,7 @@ __all__ = [
     "looks_like_html",
     "parse_date",
     "split_front_matter",
+    "url_outlet",
 ]
 
 
@@ -663,7 +664,7 @@ def _build(
         title=_str(title or cleaned.title),
         url=_str(url),
         # The store's outlet column holds 200 characters; a longer "site name" is junk anyway.
-        outlet=(_str(outlet) or "")[:200] or None,
+        outlet=(_str(outlet) or url_outlet(url) or "")[:200] or None,
         author=_str(author),
         published=published,
         date_source=date_source if published else None,
@@ -672,6 +673,23 @@ def _build(
         fetched_at=_str(defaults.get("fetched_at")),
         meta=meta,
     )
+
+
+def url_outlet(url: Any) -> str | None:
+    """The outlet an article's web address names when nothing else does: its host without
+    ``www.`` ("www.reuters.com" -> "reuters.com"). Two articles of one site are one outlet, so
+    independence is never counted twice for a dump that gives only addresses."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str) or not url.lower().startswith(("http://", "https://")):
+        return None
+    try:
+        host = (urlsplit(url.strip()).hostname or "").rstrip(".")
+    except ValueError:
+        return None
+    host = host[4:] if host.startswith("www.") else host
+    # A name without a dot (localhost, an intranet host) says nothing of an outlet.
+    return host if "." in host else None
 
 
 def _str(value: Any) -> str | None:

@@ -308,8 +308,7 @@ def _judge(
             origin_labels.append(max(names, key=lambda s: (len(s), s)))
         else:
             first = min((a for m in members for a in report_groups[m]), key=str)
-            art = ctx.articles.get(first)
-            origin_labels.append(art.outlet if art and art.outlet else first)
+            origin_labels.append(_own_reporting(ctx.articles.get(first), first))
 
     n_reports = len(report_groups)
     n_origins = len(origin_groups)
@@ -358,9 +357,8 @@ def _judge(
     else:
         label = VerdictLabel.SINGLE_SOURCE
     if n_reports >= 1 and kind != "response":
-        noun = "outlet" if len(outlets) == 1 else "outlets"
         onoun = "origin" if n_origins == 1 else "origins"
-        line = f"{len(outlets)} {noun}, {n_origins} independent {onoun}"
+        line = f"{_outlet_count(ctx, list(support))}, {n_origins} independent {onoun}"
         if n_origins < n_reports:
             line += f": {'; '.join(origin_labels)} — independence is limited"
         elif origin_labels:
@@ -422,6 +420,30 @@ def _answer(ctx: _Context, link: ClaimLink) -> str:
         return link.relation.value
     outlet = ctx.articles[c.article_id].outlet if c.article_id in ctx.articles else None
     return f"{outlet or c.article_id}: {response_kind(c) or 'responded'}"
+
+
+def _own_reporting(article: Article | None, article_id: str) -> str:
+    """An origin that is an article's own reporting, named as a reader would look it up."""
+    if article is not None and article.outlet:
+        return article.outlet
+    title = (article.title or "").strip() if article is not None else ""
+    if title:
+        short = title if len(title) <= 60 else title[:57].rstrip() + "..."
+        return f"own reporting of “{short}” ({article_id[:8]})"
+    return f"own reporting of article {article_id[:8]}"
+
+
+def _outlet_count(ctx: _Context, articles: Iterable[str]) -> str:
+    """ "2 outlets"; articles of no known outlet are counted as articles, not as outlets."""
+    known = {norm_words(ctx.articles[a].outlet or "") for a in articles if a in ctx.articles}
+    known.discard("")
+    unknown = sum(1 for a in articles if a in ctx.articles and not ctx.articles[a].outlet)
+    parts = []
+    if known or not unknown:
+        parts.append(f"{len(known)} outlet{'' if len(known) == 1 else 's'}")
+    if unknown:
+        parts.append(f"{unknown} article{'' if unknown == 1 else 's'} of unknown outlet")
+    return " and ".join(parts)
 
 
 def _origin_keys(

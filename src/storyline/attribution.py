@@ -39,6 +39,7 @@ from storyline.attribution_syntax import (
     shared_subject,
     span_of,
     speakerlike,
+    study_finding,
     subject_of,
     trailing_speech_noun,
 )
@@ -501,6 +502,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
+        plain = plain or study_finding(tok, subject)
         if lemma in lex.DENY_VERBS and not plain:
             plain = speakerlike(subject) and any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _REJECTED for c in tok.children

@@ -278,6 +278,17 @@ def directive(tok: Any) -> bool:
     )
 
 
+def study_finding(tok: Any, subject: Any) -> bool:
+    """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
+    a poll or study shows or finds is its claim, object and all."""
+    return (
+        tok.lemma_.lower() in ("show", "find", "reveal", "indicate", "suggest")
+        and subject is not None
+        and subject.lemma_.lower() in lex.STUDY_NOUNS
+        and any(c.dep_ == "dobj" for c in tok.children)
+    )
+
+
 def asked_then_declined(verb: Any) -> Any:
     """ "An official was asked to comment on the reports but he declined": a bare refusal
     after a question refuses to comment; the one asked (if one who can speak) is returned."""

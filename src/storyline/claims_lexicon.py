@@ -129,6 +129,10 @@ DOC_NOUNS = _words(
     """
 )
 
+# Documents whose findings are claims even with a plain object ("a poll showed support at
+# 20 percent", "the study found higher rates").
+STUDY_NOUNS = _words("poll survey study report analysis research audit review census data")
+
 # Heads of role nouns that name a person without a name ("the spokesman said").
 PERSON_NOUNS = _words(
     """

@@ -23,6 +23,7 @@ from storyline.attribution_syntax import (
     SUBJ,
     after_quote,
     as_clause,
+    aside,
     asked_then_declined,
     colon_after,
     content_of,
@@ -496,7 +497,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             or any(c.lower_ == "no" and c.dep_ == "det" for c in subject.children)
         ):
             continue  # "no one is saying"
-        if empty_refusal(tok) or directive(tok):
+        if empty_refusal(tok) or directive(tok) or aside(tok, inside):
             continue  # "declined to comment" reports; "refused to be photographed" does not
         plain = lemma in lex.SPEECH_VERBS and (
             speakerlike(subject)

@@ -278,6 +278,20 @@ def directive(tok: Any) -> bool:
     )
 
 
+def aside(tok: Any, inside: set[int]) -> bool:
+    """A verb inside a short parenthesis of the sentence: "(maybe that's why people thought
+    they were the leaders)", "(“You are pretty,” he says at one point)" - it reports the
+    aside, not the sentence. "(as X pointed out)" is :func:`as_clause`'s."""
+    if as_clause(tok):
+        return False
+    doc = tok.doc
+    lo = next((i for i in range(tok.i - 1, -1, -1) if i not in inside or doc[i].text in "()"), -1)
+    hi = next((i for i in range(tok.i + 1, len(doc)) if i not in inside or doc[i].text in "()"), -1)
+    if lo < 0 or hi < 0 or doc[lo].text != "(" or doc[hi].text != ")":
+        return False
+    return (hi - lo) * 2 < len(inside)
+
+
 def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""

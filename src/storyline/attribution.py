@@ -734,9 +734,10 @@ def _relays(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) ->
             continue
         if tok.pos_ in ("VERB", "AUX") and lemma in _RELAY and tok is not found.verb_token:
             if tok.dep_ in ("relcl", "acl", "amod", "pcomp", "csubj", "xcomp") or any(
-                c.dep_ == "mark" and c.lower_ != "as" for c in tok.children
+                (c.dep_ == "mark" and c.lower_ != "as") or (c.dep_ == "advmod" and c.tag_ == "WRB")
+                for c in tok.children
             ):
-                continue  # "after the Planet reported that...": an event in the story
+                continue  # "after/when the Planet reported that...": an event in the story
             for c in tok.children:
                 name, mention = None, c
                 if c.dep_ == "nsubj" and c.i in inside:

@@ -35,6 +35,7 @@ from storyline.attribution_syntax import (
     kind_of,
     noun_before,
     parenthetical,
+    phrasal_denial,
     says_something,
     set_off,
     shared_subject,
@@ -426,7 +427,9 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
     best_depth = 99
     for tok in tokens:
         lemma = tok.lemma_.lower()
-        if lemma not in lex.REPORTING_VERBS or tok.pos_ not in ("VERB", "AUX"):
+        if tok.pos_ not in ("VERB", "AUX"):
+            continue
+        if lemma not in lex.REPORTING_VERBS and not phrasal_denial(tok):
             continue
         # "An official downplayed the unrest, saying that...": the participle reports.
         participle = is_participle(tok)
@@ -503,7 +506,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
-        plain = plain or study_finding(tok, subject)
+        plain = plain or study_finding(tok, subject) or phrasal_denial(tok)
         if lemma in lex.DENY_VERBS and not plain:
             plain = speakerlike(subject) and any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _REJECTED for c in tok.children

@@ -292,6 +292,15 @@ def aside(tok: Any, inside: set[int]) -> bool:
     return (hi - lo) * 2 < len(inside)
 
 
+def phrasal_denial(tok: Any) -> bool:
+    """ "Jeh Johnson shot down claims that...", "played down reports of a split": a phrasal
+    verb that denies a claim named as its object reports that denial."""
+    particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
+    if (tok.lemma_.lower(), particle) not in lex.DENY_PHRASAL:
+        return False
+    return any(c.dep_ == "dobj" and c.lemma_.lower() in lex.CLAIM_NOUNS for c in tok.children)
+
+
 def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""

@@ -33,7 +33,7 @@ from typing import Any
 
 from storyline import claims_lexicon as lex
 from storyline.attribution import Found, Unit, attribute, document_author, root_of
-from storyline.attribution_syntax import subject_of
+from storyline.attribution_syntax import phrasal_denial, subject_of
 from storyline.claims_blocks import (
     attributed,
     colon_blocks,
@@ -688,7 +688,7 @@ def _modality(unit: Unit, found: Found) -> tuple[Certainty, Polarity, list[str]]
     negated = False
     if verb is not None:
         lemma = verb.lemma_.lower()
-        if lemma in lex.DENY_VERBS:
+        if lemma in lex.DENY_VERBS or phrasal_denial(verb):
             negated = not negated
             negations.append(verb.lower_)
         if lemma in lex.HEDGE_VERBS:

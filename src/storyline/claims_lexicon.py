@@ -104,6 +104,25 @@ TITLE_ABBREV = re.compile(
 
 # Reporting verbs that deny or decline what follows ("Russia declined that...").
 DENY_VERBS = _words("deny decline refuse reject refute rebut dismiss dispute disavow")
+# Phrasal verbs that deny what their object claims ("shot down claims that...", "played down
+# reports of...", "brushed aside suggestions that...").
+DENY_PHRASAL = frozenset(
+    (
+        ("shoot", "down"),
+        ("knock", "down"),
+        ("play", "down"),
+        ("brush", "aside"),
+        ("brush", "off"),
+        ("shrug", "off"),
+        ("laugh", "off"),
+        ("wave", "away"),
+        ("wave", "off"),
+    )
+)
+# What a denial can reject ("rejected allegations that...", "shot down rumours of...").
+CLAIM_NOUNS = _words(
+    "allegation accusation claim report rumour rumor suggestion speculation notion idea story"
+)
 
 # Reporting verbs that present the content as uncertain ("intelligence suggests that...").
 HEDGE_VERBS = _words(

@@ -21,6 +21,7 @@ from storyline.attribution_syntax import (
     REFUSE,
     REFUSED,
     SUBJ,
+    active_subject,
     after_quote,
     as_clause,
     aside,
@@ -38,7 +39,6 @@ from storyline.attribution_syntax import (
     phrasal_denial,
     says_something,
     set_off,
-    shared_subject,
     span_of,
     speakerlike,
     study_finding,
@@ -382,8 +382,7 @@ def _speaker_of_verb(
             ),
             subject,
         )
-    passive = subject is not None and subject.dep_ == "nsubjpass" and not shared_subject(verb)
-    passive = passive and asked_then_declined(verb) is None  # "X was asked ... but declined"
+    passive = subject is not None and subject.dep_ == "nsubjpass" and not active_subject(verb)
     if subject is not None and not passive:  # "terms were not disclosed"
         if subject.pos_ == "PRON" and subject.lower_ in lex.PERSONAL:
             found.pronoun = subject.lower_
@@ -473,7 +472,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             subject is not None
             and subject.dep_ == "nsubjpass"
             and not any(c.dep_ == "agent" for c in tok.children)
-            and not shared_subject(tok)
+            and not active_subject(tok)
         ):
             # "They were told that...", "It was reported that...": no one speaks; but in "X
             # was overcome with emotion and said: ..." X, passive subject of the first verb,

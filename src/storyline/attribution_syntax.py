@@ -326,6 +326,23 @@ def asked_then_declined(verb: Any) -> Any:
     return subject if speakerlike(subject) and subject.pos_ != "PRON" else None
 
 
+def active_subject(verb: Any) -> bool:
+    """Whether the passive subject found for a reporting verb speaks through it: shared with
+    a conjoined verb ("X was overcome with emotion and said"), asked before declining ("X was
+    asked ... but declined"), raised from it ("an official is said to have denied any such
+    plans", "X is reported to have said that...")."""
+    if shared_subject(verb) or asked_then_declined(verb) is not None:
+        return True
+    head = verb.head
+    return (
+        verb.dep_ == "xcomp"
+        and not any(c.dep_ == "auxpass" for c in verb.children)
+        and head.lemma_.lower() in ("say", "report", "believe", "understand", "think", "allege")
+        and any(c.dep_ == "nsubjpass" for c in head.children)
+        and any(c.dep_ == "auxpass" for c in head.children)
+    )
+
+
 def shared_subject(verb: Any) -> bool:
     """An active verb conjoined to a passive one shares its subject: in "X was overcome with
     emotion and said: ...", X speaks; in "terms were not disclosed" no one does."""

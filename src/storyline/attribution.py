@@ -21,6 +21,7 @@ from storyline.attribution_syntax import (
     REFUSE,
     REFUSED,
     SUBJ,
+    according_objects,
     active_subject,
     after_quote,
     as_clause,
@@ -607,15 +608,7 @@ def _outlet_name(head: Any, inside: set[int], outlets: OutletTable, span: Any = 
 
 
 def _according_to(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
-    toks = unit.tokens
-    for a, b in zip(toks, toks[1:], strict=False):
-        if (a.lower_, b.lower_) not in (("according", "to"), ("as", "per")):
-            continue
-        pobj = next((c for c in b.children if c.dep_ == "pobj"), None)
-        if pobj is None:
-            pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
-        if pobj is None or pobj.i not in inside:
-            continue
+    for pobj in according_objects(unit.tokens, inside):
         sub = Found()
         _set_speaker(sub, pobj, inside, outlets)
         for conj in pobj.conjuncts:  # "according to the BBC and The Planet"

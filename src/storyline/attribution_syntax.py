@@ -9,7 +9,7 @@ parser hung it elsewhere), is this reporting clause set off after a quotation, i
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from storyline import claims_lexicon as lex
@@ -324,6 +324,28 @@ def asked_then_declined(verb: Any) -> Any:
         return None
     subject = next((c for c in asked.children if c.dep_ in ("nsubjpass", "nsubj")), None)
     return subject if speakerlike(subject) and subject.pos_ != "PRON" else None
+
+
+def according_objects(tokens: Sequence[Any], inside: set[int]) -> Iterator[Any]:
+    """The sources of "according to X", "as per X" and "per X" ("... next year, per the
+    site"; not "per cent", "per day", "$5 per share": X must be one who can speak)."""
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        pair = (a.lower_, b.lower_)
+        if pair in (("according", "to"), ("as", "per")):
+            pobj = next((c for c in b.children if c.dep_ == "pobj"), None)
+            if pobj is None:
+                pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
+        elif a.lower_ == "per" and a.dep_ == "prep" and (a.i == 0 or a.doc[a.i - 1].lower_ != "as"):
+            pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
+            if pobj is not None and (
+                not (speakerlike(pobj) or pobj.lemma_.lower() in ("site", "website", "blog"))
+                or pobj.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT")
+            ):
+                pobj = None
+        else:
+            continue
+        if pobj is not None and pobj.i in inside:
+            yield pobj
 
 
 def active_subject(verb: Any) -> bool:

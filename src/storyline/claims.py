@@ -37,6 +37,7 @@ from storyline.attribution_syntax import phrasal_denial, subject_of
 from storyline.claims_blocks import (
     attributed,
     colon_blocks,
+    comment_threads,
     described_subject,
     epithet,
     in_open_quote,
@@ -101,6 +102,7 @@ def extract_claims(doc: Any, article: Article, sentences: Sequence[Sentence]) ->
     _quoted_speakers(text, history)
     reports_in_quotes(history)
     colon_blocks(text, history, leads)
+    comment_threads(text, history)
     for unit, found in history:
         if found.pronoun in ("i", "we") and not any(q in unit.line for q in _QUOTE_MARKS):
             # "Last week we hinted at...", "this is what I would tell her": outside any

@@ -22,6 +22,7 @@ from storyline.model import SpeakerKind
 __all__ = [
     "attributed",
     "colon_blocks",
+    "comment_threads",
     "copy_from",
     "described_subject",
     "epithet",
@@ -173,3 +174,37 @@ def reports_in_quotes(history: list[tuple[Unit, Found]]) -> None:
         if not closes or found.verb_token.idx - unit.start < min(closes):
             found.outlets = []
             copy_from(found, prev, verb=prev.verb)
+
+
+# A comment's header line: its author's name run into a time stamp ("Jane Doe Yesterday
+# 19:58", "John Roe04:21+1", "Jane Doe • 2 hours ago").
+_COMMENT_HEADER = re.compile(
+    r"^(?P<name>[A-Z][a-z'’.-]+(?: [A-Z][a-z'’.-]+){1,3}) ?(?:[•·|–-] ?)?"
+    r"(?:Yesterday|Today|\d{1,2}:\d{2}|\d+ (?:minute|hour|day|week|month|year)s? ago)"
+    r"[\s\d:+APMapm.,]*$"
+)
+
+
+def comment_threads(text: str, units: Sequence[tuple[Unit, Found]]) -> None:
+    """Comments under a header line naming their author are the author's: a sentence in a
+    comment without a speaker of its own ("I found this picture on Twitter."), until the next
+    header. A sentence with its own speaker ("Emergent is saying that...") keeps it."""
+    headers: list[tuple[int, int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        m = _COMMENT_HEADER.match(line.strip())
+        if m is not None:
+            at = pos + line.index(m["name"])
+            headers.append((at, at + len(m["name"]), m["name"]))
+        pos += len(line) + 1
+    if len(headers) < 2:  # one name and a time is a byline; a thread has several
+        return
+    for unit, found in units:
+        header = next((h for h in reversed(headers) if h[1] <= unit.start), None)
+        if header is None or (found.speaker and not found.carried and found.pronoun is None):
+            continue
+        if found.speaker and found.pronoun not in ("i", "we", None):
+            continue
+        found.speaker, found.kind = header[2], SpeakerKind.PERSON
+        found.start, found.end = header[0], header[1]
+        found.verb, found.outlets, found.pronoun, found.carried = None, [], None, True

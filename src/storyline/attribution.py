@@ -27,6 +27,7 @@ from storyline.attribution_syntax import (
     as_clause,
     aside,
     asked_then_declined,
+    claim_object,
     colon_after,
     content_of,
     depth,
@@ -37,7 +38,6 @@ from storyline.attribution_syntax import (
     kind_of,
     noun_before,
     parenthetical,
-    phrasal_denial,
     says_something,
     set_off,
     span_of,
@@ -429,7 +429,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         lemma = tok.lemma_.lower()
         if tok.pos_ not in ("VERB", "AUX"):
             continue
-        if lemma not in lex.REPORTING_VERBS and not phrasal_denial(tok):
+        if lemma not in lex.REPORTING_VERBS and not claim_object(tok):
             continue
         # "An official downplayed the unrest, saying that...": the participle reports.
         participle = is_participle(tok)
@@ -506,7 +506,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             speakerlike(subject)
             or (lemma in lex.STRONG_SPEECH and subject is not None and subject.pos_ in lex.NOMINAL)
         )
-        plain = plain or study_finding(tok, subject) or phrasal_denial(tok)
+        plain = plain or study_finding(tok, subject) or claim_object(tok)
         if lemma in lex.DENY_VERBS and not plain:
             plain = speakerlike(subject) and any(
                 c.dep_ == "dobj" and c.lemma_.lower() in _REJECTED for c in tok.children

@@ -301,6 +301,17 @@ def phrasal_denial(tok: Any) -> bool:
     return any(c.dep_ == "dobj" and c.lemma_.lower() in lex.CLAIM_NOUNS for c in tok.children)
 
 
+def claim_object(tok: Any) -> bool:
+    """A verb that reports through a claim named as its object: a phrasal denial, or a
+    judgement ("Many of his colleagues believe his claim that...", "two guests on CNN doubted
+    the veracity of it")."""
+    if phrasal_denial(tok):
+        return True
+    return tok.lemma_.lower() in lex.JUDGE_VERBS and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in lex.CLAIM_NOUNS | lex.JUDGED for c in tok.children
+    )
+
+
 def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""

@@ -119,6 +119,10 @@ DENY_PHRASAL = frozenset(
         ("wave", "off"),
     )
 )
+# Verbs of judging a claim named as their object ("colleagues believe his claim that...",
+# "two guests doubted the veracity of it").
+JUDGE_VERBS = _words("believe doubt question accept")
+JUDGED = _words("veracity authenticity accuracy account version truth credibility")
 # What a denial can reject ("rejected allegations that...", "shot down rumours of...").
 CLAIM_NOUNS = _words(
     "allegation accusation claim report rumour rumor suggestion speculation notion idea story"

@@ -33,6 +33,8 @@ from storyline.attribution_syntax import (
     depth,
     directive,
     empty_refusal,
+    expletive,
+    impersonal_report,
     inverted_speaker,
     is_participle,
     kind_of,
@@ -482,9 +484,9 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         if (
             subject is not None
             and subject.lower_ == "it"
-            and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+            and (any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children) or expletive(tok))
         ):
-            continue  # "it would be nice to say...": an extraposed infinitive, no one speaks
+            continue  # "it would be nice to say...", "it's claimed that...": no one speaks
         if participle and subject is not None and not speakerlike(subject):
             continue  # "Her stay comes after she lied to police, telling them...": no speaker
         if lemma == "continue" and not after_quote(tok, subject):
@@ -633,8 +635,9 @@ def _merge(found: Found, sub: Found, verb: str) -> None:
 
 def _statement_by(unit: Unit, found: Found, inside: set[int], outlets: OutletTable) -> None:
     """ "in a statement made by X", "in a statement from X": X is the speaker."""
-    if found.verb_token is None:  # "...in any interviews with reporters" reports nothing
-        return
+    if found.verb_token is None and not impersonal_report(unit.tokens):
+        return  # "...in any interviews with reporters" reports nothing; "In a report by X,
+        # it is claimed that..." does
     for tok in unit.tokens:
         if tok.lemma_.lower() not in lex.SPOKEN_IN:
             continue

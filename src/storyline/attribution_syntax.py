@@ -312,6 +312,22 @@ def claim_object(tok: Any) -> bool:
     )
 
 
+def expletive(verb: Any) -> bool:
+    """ "it's claimed that...", "it was reported that...": a passive with an empty "it" (the
+    parser may call it a plain subject) and no agent."""
+    children = list(verb.children)
+    return (
+        any(c.dep_ in ("nsubj", "nsubjpass") and c.lower_ == "it" for c in children)
+        and any(c.dep_ == "auxpass" for c in children)
+        and not any(c.dep_ == "agent" for c in children)
+    )
+
+
+def impersonal_report(tokens: Sequence[Any]) -> bool:
+    """A report with no one named: a reporting verb in an :func:`expletive` passive."""
+    return any(t.lemma_.lower() in lex.REPORTING_VERBS and expletive(t) for t in tokens)
+
+
 def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""

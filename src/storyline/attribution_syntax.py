@@ -379,9 +379,13 @@ def active_subject(verb: Any) -> bool:
     """Whether the passive subject found for a reporting verb speaks through it: shared with
     a conjoined verb ("X was overcome with emotion and said"), asked before declining ("X was
     asked ... but declined"), raised from it ("an official is said to have denied any such
-    plans", "X is reported to have said that...")."""
+    plans", "X is reported to have said that..."), or a document's participle ("a statement
+    was released saying that...")."""
     if shared_subject(verb) or asked_then_declined(verb) is not None:
         return True
+    if is_participle(verb):  # "A statement was released saying...", "reports were sent warning"
+        subject = subject_of(verb)
+        return subject is not None and subject.lemma_.lower() in lex.DOC_NOUNS
     head = verb.head
     return (
         verb.dep_ == "xcomp"

@@ -225,7 +225,7 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
                     key=lambda c: (c.i not in inside, before and c.i > tok.i, abs(c.i - tok.i))
                 )
             if subjects:
-                return _apposed(subjects[0], subjects)
+                return _apposed(subjects[0], subjects, inside)
         if tok.dep_ == "acl" and is_participle(tok):  # "downplayed the unrest saying"
             tok = tok.head.head
             continue
@@ -236,14 +236,25 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
     return None
 
 
-def _apposed(subject: Any, subjects: list[Any]) -> Any:
+def _apposed(subject: Any, subjects: list[Any], inside: set[int] | None) -> Any:
     """ "An official from X (CPI), the department serving Y, says": the parser made the
-    appositive a second subject; the first noun phrase, right before the comma, is the one."""
+    appositive a second subject; the first noun phrase, right before the comma, is the one
+    (within the unit: not a heading the parser glued on)."""
     doc = subject.doc
     comma = subject.left_edge.i - 1
     if comma < 1 or doc[comma].text != ",":
         return subject
-    return next((c for c in subjects if c.i < subject.i and c.right_edge.i == comma - 1), subject)
+    return next(
+        (
+            c
+            for c in subjects
+            if c.i < subject.i
+            and c.right_edge.i == comma - 1
+            and (inside is None or c.left_edge.i in inside)
+            and "\n" not in doc[c.left_edge.i : subject.i].text
+        ),
+        subject,
+    )
 
 
 def empty_refusal(tok: Any) -> bool:

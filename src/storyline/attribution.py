@@ -40,6 +40,7 @@ from storyline.attribution_syntax import (
     kind_of,
     noun_before,
     parenthetical,
+    relative_report,
     says_something,
     set_off,
     span_of,
@@ -164,7 +165,9 @@ def attribute(unit: Unit, outlets: OutletTable) -> Found:
     _relays(unit, found, inside, outlets)
     if not found.speaker and not found.outlets:
         _trailing_report(unit, found, outlets)
-    if not found.speaker and (tail := trailing_speech_noun(unit.tokens)) is not None:
+    if not found.speaker and (
+        tail := trailing_speech_noun(unit.tokens) or relative_report(unit.tokens, root)
+    ):
         _set_speaker(found, tail[0], inside, outlets)
         found.verb, found.verb_token, found.content = tail[1].text.lower(), tail[1], root
     if not found.speaker:

@@ -339,6 +339,27 @@ def impersonal_report(tokens: Sequence[Any]) -> bool:
     return any(t.lemma_.lower() in lex.REPORTING_VERBS and expletive(t) for t in tokens)
 
 
+_MET = ("interview", "contact", "reach", "ask", "speak", "talk", "call", "meet", "question")
+
+
+def relative_report(tokens: Sequence[Any], root: Any) -> tuple[Any, Any] | None:
+    """ "CNN interviewed Peter Henderson, who said he was locking his bicycle...": one met or
+    interviewed who then says something is the sentence's speaker; (that one, the verb)."""
+    if root.lemma_.lower() not in _MET:
+        return None
+    for tok in tokens:
+        if (
+            tok.dep_ == "relcl"
+            and tok.lemma_.lower() in lex.SPEECH_VERBS
+            and tok.head.head.i == root.i
+            and any(c.dep_ == "nsubj" and c.lower_ == "who" for c in tok.children)
+            and any(c.dep_ == "ccomp" and c.pos_ in ("VERB", "AUX") for c in tok.children)
+            and speakerlike(tok.head)
+        ):
+            return tok.head, tok
+    return None
+
+
 def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""
@@ -361,7 +382,9 @@ def asked_then_declined(verb: Any) -> Any:
     if asked.lemma_.lower() not in ("ask", "question", "contact", "approach", "press"):
         return None
     subject = next((c for c in asked.children if c.dep_ in ("nsubjpass", "nsubj")), None)
-    return subject if speakerlike(subject) and subject.pos_ != "PRON" else None
+    if subject is None or subject.pos_ == "PRON" or not speakerlike(subject):
+        return None
+    return subject
 
 
 def according_objects(tokens: Sequence[Any], inside: set[int]) -> Iterator[Any]:

@@ -1406,7 +1406,7 @@ def test_attribution_quality_on_a_held_out_sample() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("STORYLINE_FULL"), reason="set STORYLINE_FULL=1")
 def test_attribution_quality_on_the_whole_gold() -> None:
-    """Measured: speaker F1 0.850 (FNC-1 0.827, ECB+ 0.885), outlet recall 0.606 (FNC-1
+    """Measured: speaker F1 0.852 (FNC-1 0.829, ECB+ 0.885), outlet recall 0.606 (FNC-1
     0.660), hedging F1 0.753."""
     scores = _attribution_scores(None)
     assert scores["all"].speaker.f1 >= 0.84, scores["all"].speaker
@@ -1419,11 +1419,136 @@ def test_attribution_quality_on_the_whole_gold() -> None:
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("STORYLINE_FULL"), reason="set STORYLINE_FULL=1")
 def test_attribution_quality_on_the_whole_held_out_set() -> None:
-    """Measured: speaker F1 0.789 (FNC-1 0.766, ECB+ 0.854) - under the 0.8 target -, outlet
+    """Measured: speaker F1 0.808 (FNC-1 0.792, ECB+ 0.854) - over the 0.8 target -, outlet
     recall 0.553, hedging F1 0.697."""
     scores = _attribution_scores(None, HELDOUT)
-    assert scores["all"].speaker.f1 >= 0.78, scores["all"].speaker
-    assert scores["fnc1"].speaker.f1 >= 0.75, scores["fnc1"].speaker
+    assert scores["all"].speaker.f1 >= 0.80, scores["all"].speaker
+    assert scores["fnc1"].speaker.f1 >= 0.78, scores["fnc1"].speaker
     assert scores["ecbplus"].speaker.f1 >= 0.84, scores["ecbplus"].speaker
     assert scores["all"].outlets.recall >= 0.52, scores["all"].outlets
     assert scores["all"].hedging.f1 >= 0.67, scores["all"].hedging
+
+
+# --------------------------------------------------------------------------- round 4 rules
+# General rules developed on the dev4 set (and dev, dev2, dev3); the sentences here are
+# made up in the same shapes.
+
+
+def test_an_appositive_parsed_as_a_second_subject_yields_to_the_first(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "But an official from the National Press Office (NPO), the department serving "
+        "foreign media, says this rumor is false.",
+    )
+    assert "official" in (c.attribution.speaker or "")
+
+
+def test_asked_to_comment_but_declined_reports_a_refusal(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "A senior State Department official was asked to comment on the reports but he declined.",
+    )
+    assert c.attribution.speaker == "A senior State Department official"
+    assert c.polarity is Polarity.DENIED
+
+
+def test_an_order_to_someone_is_no_report(nlp: Any) -> None:
+    c = one(nlp, "She had no quarrel with the woman and told her to leave.")
+    assert c.attribution.speaker is None
+
+
+def test_an_aged_epithet_speaks_for_the_person_named_before(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Yusuf Demir left his family in Leeds to fight for his homeland.\n\n"
+        "The 36-year-old said the story was the reason he went back.",
+    )
+    assert find(claims, "the reason he went back").attribution.speaker == "Yusuf Demir"
+
+
+def test_a_poll_shows_with_a_plain_object(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "A newspaper poll published Sunday showed the government's popularity at 20 percent.",
+    )
+    assert c.attribution.speaker == "A newspaper poll"
+    assert c.attribution.kind is SpeakerKind.DOCUMENT
+
+
+def test_a_report_in_a_parenthesis_reports_the_aside_only(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "The Red Sox were the favourites for months, even though their offer was never made "
+        "public (maybe that is why people thought they were the leaders).",
+    )
+    assert c.attribution.speaker is None
+
+
+def test_a_phrasal_verb_denying_claims_reports_the_denial(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "Homeland Security Secretary Jeh Johnson shot down claims on Thursday that the border "
+        "is porous.",
+    )
+    assert "Jeh Johnson" in (c.attribution.speaker or "")
+    assert c.polarity is Polarity.DENIED
+
+
+def test_said_to_have_denied_speaks_through_its_subject(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "An official at the embassy in London is said to have denied any such plans.",
+    )
+    assert "official" in (c.attribution.speaker or "")
+
+
+def test_per_the_site_is_according_to_the_site(nlp: Any) -> None:
+    c = one(nlp, "Resellers are preparing for the release of the watch next year per the site.")
+    assert c.attribution.speaker == "the site"
+    assert one(nlp, "Prices rose by 3 per cent last year.").attribution.speaker is None
+
+
+def test_a_comment_thread_is_its_authors(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "An image of a child is being shared online.\n\n"
+        "Jane DoeYesterday 19:58\n\n"
+        "I found this picture on a forum. The server has it timestamped on Friday.\n\n"
+        "John Roe04:21+1\n\n"
+        "The first share on the forum was much earlier.",
+    )
+    assert find(claims, "being shared").attribution.speaker is None
+    assert find(claims, "timestamped").attribution.speaker == "Jane Doe"
+    assert find(claims, "much earlier").attribution.speaker == "John Roe"
+
+
+def test_doubting_a_claim_reports_a_judgement(nlp: Any) -> None:
+    c = one(nlp, "This morning two guests on the show doubted the veracity of the story.")
+    assert "guests" in (c.attribution.speaker or "")
+
+
+def test_a_speech_participle_after_a_passive_document(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "Intelligence reports were distributed to the government last week warning that the "
+        "aircraft may be used in an attack.",
+    )
+    assert "reports" in (c.attribution.speaker or "")
+
+
+def test_one_interviewed_who_says_speaks(nlp: Any) -> None:
+    c = one(
+        nlp,
+        "CNN interviewed Peter Hall, who said he was locking his bicycle near the memorial.",
+    )
+    assert c.attribution.speaker == "Peter Hall"
+
+
+def test_a_line_with_two_sentences_is_no_heading(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "Mr. Vickers then walked to a nearby room where the caucus was meeting, and told MPs "
+        "the shooter was dead. Prime Minister Stephen Harper was rushed to safety\n\n"
+        "Mr. Harper had been speaking to his caucus.",
+    )
+    assert find(claims, "shooter was dead").attribution.speaker == "Mr. Vickers"

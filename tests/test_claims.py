@@ -1522,6 +1522,36 @@ def test_a_comment_thread_is_its_authors(nlp: Any) -> None:
     assert find(claims, "much earlier").attribution.speaker == "John Roe"
 
 
+def test_bylines_and_live_blog_stamps_are_no_comment_thread(nlp: Any) -> None:
+    for first, second in (
+        ("Last Updated Today 10:30", "Breaking News 11:45"),
+        ("By Jane Smith 5 hours ago", "By John Roe 2 hours ago"),
+        ("Jane Smith 10:30", "Jane Smith 11:45"),  # one name twice: a live blog's author
+    ):
+        claims = read(
+            nlp,
+            f"{first}\n\nThe minister resigned on Monday.\n\n"
+            f"{second}\n\nThe party has chosen a new leader.",
+        )
+        assert find(claims, "resigned").attribution.speaker is None, first
+        assert find(claims, "new leader").attribution.speaker is None, second
+
+
+def test_a_comment_thread_ends_at_a_section_line(nlp: Any) -> None:
+    claims = read(
+        nlp,
+        "An image of a child is being shared online.\n\n"
+        "Jane DoeYesterday 19:58\n\n"
+        "I found this picture on a forum.\n\n"
+        "John Roe04:21+1\n\n"
+        "The first share on the forum was much earlier.\n\n"
+        "Related stories\n\n"
+        "The city council approved the budget on Tuesday.",
+    )
+    assert find(claims, "much earlier").attribution.speaker == "John Roe"
+    assert find(claims, "approved the budget").attribution.speaker is None
+
+
 def test_doubting_a_claim_reports_a_judgement(nlp: Any) -> None:
     c = one(nlp, "This morning two guests on the show doubted the veracity of the story.")
     assert "guests" in (c.attribution.speaker or "")

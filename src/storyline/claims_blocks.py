@@ -183,24 +183,53 @@ _COMMENT_HEADER = re.compile(
     r"(?:Yesterday|Today|\d{1,2}:\d{2}|\d+ (?:minute|hour|day|week|month|year)s? ago)"
     r"[\s\d:+APMapm.,]*$"
 )
+# A line that ends a thread: a short title-like line of words alone ("Related stories",
+# "More on this story", "Advertisement") - not a header, a URL, a count or a sentence.
+_SECTION_LINE = re.compile(r"^[A-Z][A-Za-z'’-]*(?: [A-Za-z'’&-]+){0,7}$")
+
+
+def _commenter(line: str) -> str | None:
+    """The author's name on a comment header line, if the line is one."""
+    m = _COMMENT_HEADER.match(line)
+    if m is None or any(w.lower().strip(".") in lex.NOT_NAMES for w in m["name"].split()):
+        return None
+    return m["name"]
+
+
+def thread_spans(text: str) -> list[tuple[int, int, str, int]]:
+    """The comments of a comment thread: (name start, name end, name, end of the comment).
+    Two or more headers with at least two distinct names make a thread (one name and a time
+    is a byline); a comment runs to the next header, the last one to a section line
+    ("Related stories": the thread is over) or the end of the text."""
+    headers: list[tuple[int, int, str]] = []
+    breaks: list[int] = []
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip().strip("\ufeff").strip()
+        name = _commenter(stripped)
+        if name is not None:
+            at = pos + line.index(name)
+            headers.append((at, at + len(name), name))
+        elif headers and _SECTION_LINE.match(stripped):
+            breaks.append(pos)
+        pos += len(line) + 1
+    if len({h[2] for h in headers}) < 2:
+        return []
+    last = headers[-1][1]
+    stops = [h[0] for h in headers[1:]] + [min([b for b in breaks if b > last], default=len(text))]
+    return [(*h, stop) for h, stop in zip(headers, stops, strict=True)]
 
 
 def comment_threads(text: str, units: Sequence[tuple[Unit, Found]]) -> None:
     """Comments under a header line naming their author are the author's: a sentence in a
-    comment without a speaker of its own ("I found this picture on Twitter."), until the next
-    header. A sentence with its own speaker ("Emergent is saying that...") keeps it."""
-    headers: list[tuple[int, int, str]] = []
-    pos = 0
-    for line in text.split("\n"):
-        m = _COMMENT_HEADER.match(line.strip())
-        if m is not None:
-            at = pos + line.index(m["name"])
-            headers.append((at, at + len(m["name"]), m["name"]))
-        pos += len(line) + 1
-    if len(headers) < 2:  # one name and a time is a byline; a thread has several
+    comment without a speaker of its own ("I found this picture on a forum."), until the
+    next header or the thread's end. A sentence with its own speaker ("Emergent is saying
+    that...") keeps it."""
+    spans = thread_spans(text)
+    if not spans:
         return
     for unit, found in units:
-        header = next((h for h in reversed(headers) if h[1] <= unit.start), None)
+        header = next((h for h in spans if h[1] <= unit.start < h[3]), None)
         if header is None or (found.speaker and not found.carried and found.pronoun is None):
             continue
         if found.speaker and found.pronoun not in ("i", "we", None):

@@ -123,6 +123,18 @@ DENY_PHRASAL = frozenset(
 # "two guests doubted the veracity of it").
 JUDGE_VERBS = _words("believe doubt question accept")
 JUDGED = _words("veracity authenticity accuracy account version truth credibility")
+# Words of bylines, live-blog stamps and page furniture, never of a commenter's name on a
+# comment header ("By Jane Smith 5 hours ago", "Last Updated Today 10:30", "Breaking News").
+NOT_NAMES = _words(
+    """
+    by updated update last posted published breaking news live reporting report reported
+    today yesterday additional edited modified filed staff writer editor reporter
+    correspondent comment comments reply replies share shared latest read more top story
+    stories photo video watch related posts post via from and the at on in of
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december
+    """
+)
 # What a denial can reject ("rejected allegations that...", "shot down rumours of...").
 CLAIM_NOUNS = _words(
     "allegation accusation claim report rumour rumor suggestion speculation notion idea story"

@@ -1452,6 +1452,20 @@ def test_asked_to_comment_but_declined_reports_a_refusal(nlp: Any) -> None:
     assert c.polarity is Polarity.DENIED
 
 
+def test_a_refusal_after_another_asked_is_the_one_asked(nlp: Any) -> None:
+    c = one(nlp, "The BBC asked the ministry to comment but it declined.")
+    assert c.attribution.speaker == "the ministry"  # not the BBC, who asked
+    assert c.polarity is Polarity.DENIED
+    c = one(nlp, "The ministry was contacted for comment but declined.")
+    assert c.attribution.speaker == "The ministry"
+
+
+def test_refusing_to_act_is_no_refusal_to_comment(nlp: Any) -> None:
+    c = one(nlp, "Police asked the driver to stop but he refused.")
+    assert c.attribution.speaker is None
+    assert c.polarity is Polarity.AFFIRMED
+
+
 def test_an_order_to_someone_is_no_report(nlp: Any) -> None:
     c = one(nlp, "She had no quarrel with the woman and told her to leave.")
     assert c.attribution.speaker is None

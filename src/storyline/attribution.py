@@ -26,6 +26,7 @@ from storyline.attribution_syntax import (
     after_quote,
     as_clause,
     aside,
+    asked_refusal,
     asked_then_declined,
     claim_object,
     colon_after,
@@ -448,7 +449,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
             continue  # "As I said, ...": the writer's aside
         # "agreed to slash spending" is an act; "claimed to have", "declined to comment" report.
         # A verbless small clause is a verdict, not a report ("found him guilty").
-        clausal = asked_then_declined(tok) is not None or any(
+        clausal = asked_refusal(tok) or any(
             (c.dep_ == "ccomp" and (c.pos_ in ("VERB", "AUX") or lemma not in lex.CONTENT_VERBS))
             or (c.dep_ == "dobj" and c.pos_ == "VERB")
             or (c.dep_ == "xcomp" and (lemma in _XCOMP_SPEECH or c.lemma_ in lex.REPORTING_VERBS))

@@ -261,7 +261,7 @@ def empty_refusal(tok: Any) -> bool:
     """A refusal or denial that reports nothing: "refused to be photographed", a bare
     "denied" - but "declined to comment", "denied the allegations", "was asked ... but
     declined" report."""
-    if asked_then_declined(tok) is not None:
+    if asked_refusal(tok):
         return False
     lemma = tok.lemma_.lower()
     if lemma in REFUSE and not any(
@@ -371,20 +371,62 @@ def study_finding(tok: Any, subject: Any) -> bool:
     )
 
 
-def asked_then_declined(verb: Any) -> Any:
-    """ "An official was asked to comment on the reports but he declined": a bare refusal
-    after a question refuses to comment; the one asked (if one who can speak) is returned."""
-    if verb.lemma_.lower() not in ("decline", "refuse") or verb.dep_ != "conj":
-        return None
+_ASKING = ("ask", "question", "contact", "approach", "press")
+
+
+def _asked_for_comment(asked: Any) -> bool:
+    """ "asked to comment / respond / confirm", "contacted for comment", "asked about the
+    reports": a request for comment, not "asked the driver to stop"."""
+    for c in asked.children:
+        if c.dep_ == "xcomp" and c.lemma_.lower() in lex.TO_COMMENT:
+            return True
+        if c.dep_ == "prep" and c.lower_ in ("about", "on", "regarding", "over"):
+            return True
+        if (
+            c.dep_ == "prep"
+            and c.lower_ == "for"
+            and any(g.dep_ == "pobj" and g.lemma_.lower() in lex.FOR_COMMENT for g in c.children)
+        ):
+            return True
+    return False
+
+
+def asked_refusal(verb: Any) -> bool:
+    """ "An official was asked to comment on the reports but (he) declined", "The ministry
+    was contacted for comment but declined", "X asked the ministry to comment but it
+    declined": a bare refusal after a request for comment refuses to comment. Refusing to
+    do something else ("Police asked the driver to stop but he refused") reports nothing.
+    The refusal needs a subject of its own or a passive request (the one asked)."""
+    if verb.lemma_.lower() not in REFUSE or verb.dep_ != "conj":
+        return False
     if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
+        return False
+    asked = verb.head
+    if asked.lemma_.lower() not in _ASKING or not _asked_for_comment(asked):
+        return False
+    return any(c.dep_ == "nsubj" for c in verb.children) or any(
+        c.dep_ == "nsubjpass" for c in asked.children
+    )
+
+
+def asked_then_declined(verb: Any) -> Any:
+    """The one who refuses in an :func:`asked_refusal`, where the refusal names no one of its
+    own: the one asked - the passive subject ("An official was asked ... but he declined"),
+    or the object of an active request when the refusal's subject is a pronoun ("X asked
+    the ministry to comment but it declined": the ministry, not X). A refusal with a noun
+    subject of its own ("... but a spokesman declined") is left to plain subject finding."""
+    if not asked_refusal(verb):
+        return None
+    own = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if own is not None and own.pos_ != "PRON":
         return None
     asked = verb.head
-    if asked.lemma_.lower() not in ("ask", "question", "contact", "approach", "press"):
+    one = next((c for c in asked.children if c.dep_ == "nsubjpass"), None)
+    if one is None and own is not None:
+        one = next((c for c in asked.children if c.dep_ == "dobj"), None)
+    if one is None or one.pos_ == "PRON" or not speakerlike(one):
         return None
-    subject = next((c for c in asked.children if c.dep_ in ("nsubjpass", "nsubj")), None)
-    if subject is None or subject.pos_ == "PRON" or not speakerlike(subject):
-        return None
-    return subject
+    return one
 
 
 def according_objects(tokens: Sequence[Any], inside: set[int]) -> Iterator[Any]:

@@ -123,6 +123,13 @@ DENY_PHRASAL = frozenset(
 # "two guests doubted the veracity of it").
 JUDGE_VERBS = _words("believe doubt question accept")
 JUDGED = _words("veracity authenticity accuracy account version truth credibility")
+# What one is asked to do, or for, when a bare refusal after it refuses to comment ("was
+# asked to comment / contacted for comment but declined"; not "asked the driver to stop").
+TO_COMMENT = _words(
+    "comment respond reply confirm deny discuss elaborate answer explain address clarify say "
+    "speak talk"
+)
+FOR_COMMENT = _words("comment response reaction statement interview confirmation clarification")
 # Words of bylines, live-blog stamps and page furniture, never of a commenter's name on a
 # comment header ("By Jane Smith 5 hours ago", "Last Updated Today 10:30", "Breaking News").
 NOT_NAMES = _words(

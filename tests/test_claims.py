@@ -1522,6 +1522,18 @@ def test_per_the_site_is_according_to_the_site(nlp: Any) -> None:
     assert one(nlp, "Prices rose by 3 per cent last year.").attribution.speaker is None
 
 
+def test_per_a_unit_is_no_source(nlp: Any) -> None:
+    assert one(nlp, "Tickets cost $50 per person for the evening.").attribution.speaker is None
+    assert one(nlp, "The fee is $20 per member per month.").attribution.speaker is None
+    # A source named, determined or a plural of speakers still is one.
+    assert one(nlp, "The plant will close next year, per officials.").attribution.speaker == (
+        "officials"
+    )
+    assert one(nlp, "The shop will open in March, per its website.").attribution.speaker == (
+        "its website"
+    )
+
+
 def test_a_comment_thread_is_its_authors(nlp: Any) -> None:
     claims = read(
         nlp,

@@ -431,7 +431,7 @@ def asked_then_declined(verb: Any) -> Any:
 
 def according_objects(tokens: Sequence[Any], inside: set[int]) -> Iterator[Any]:
     """The sources of "according to X", "as per X" and "per X" ("... next year, per the
-    site"; not "per cent", "per day", "$5 per share": X must be one who can speak)."""
+    site"; not "per cent", "per day", "$50 per person": see :func:`_per_source`)."""
     for a, b in zip(tokens, tokens[1:], strict=False):
         pair = (a.lower_, b.lower_)
         if pair in (("according", "to"), ("as", "per")):
@@ -440,15 +440,33 @@ def according_objects(tokens: Sequence[Any], inside: set[int]) -> Iterator[Any]:
                 pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
         elif a.lower_ == "per" and a.dep_ == "prep" and (a.i == 0 or a.doc[a.i - 1].lower_ != "as"):
             pobj = next((c for c in a.children if c.dep_ == "pobj"), None)
-            if pobj is not None and (
-                not (speakerlike(pobj) or pobj.lemma_.lower() in ("site", "website", "blog"))
-                or pobj.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT")
-            ):
+            if pobj is not None and not _per_source(pobj):
                 pobj = None
         else:
             continue
         if pobj is not None and pobj.i in inside:
             yield pobj
+
+
+def _per_source(pobj: Any) -> bool:
+    """Whether X in "per X" is a source: one who can speak or a site, named ("per Reuters"),
+    determined ("per the site", "per its website", "per a spokesman") or a plural of
+    speakers ("per officials") - not a rate's unit ("$50 per person", "per cent", "per day",
+    "$5 per share")."""
+    if pobj.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
+        return False
+    if not (speakerlike(pobj) or pobj.lemma_.lower() in ("site", "website", "blog")):
+        return False
+    if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
+        return True
+    if any(
+        (c.dep_ == "det" and c.lower_ not in ("each", "every", "any"))
+        or c.dep_ == "poss"
+        or (c.dep_ == "compound" and c.pos_ == "PROPN")
+        for c in pobj.children
+    ):
+        return True
+    return pobj.tag_ == "NNS" and pobj.lemma_.lower() in lex.ANON_HEADS
 
 
 def active_subject(verb: Any) -> bool:

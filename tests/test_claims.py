@@ -1583,6 +1583,17 @@ def test_doubting_a_claim_reports_a_judgement(nlp: Any) -> None:
     assert "guests" in (c.attribution.speaker or "")
 
 
+def test_judging_a_document_or_a_tale_is_no_report(nlp: Any) -> None:
+    for sentence in (
+        "The committee accepted the report and moved on.",
+        "The children believed the story about the dragon.",
+        "The council will question the report.",
+    ):
+        assert one(nlp, sentence).attribution.speaker is None, sentence
+    c = one(nlp, "Many of his colleagues believe his claim that he was under fire.")
+    assert c.attribution.speaker == "Many of his colleagues"
+
+
 def test_a_speech_participle_after_a_passive_document(nlp: Any) -> None:
     c = one(
         nlp,

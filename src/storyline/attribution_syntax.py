@@ -312,14 +312,37 @@ def phrasal_denial(tok: Any) -> bool:
     return any(c.dep_ == "dobj" and c.lemma_.lower() in lex.CLAIM_NOUNS for c in tok.children)
 
 
+def _judged(obj: Any, verb: str) -> bool:
+    """Whether a judging verb's object is a claim: the truth of something ("doubted the
+    veracity of it"), or a claim noun with its content ("his claim that...", "reports of a
+    split") - not a document or a tale ("accepted the report", "believed the story about
+    the dragon", "will question the report")."""
+    noun = obj.lemma_.lower()
+    if noun in lex.JUDGED:
+        return True
+    if noun not in lex.CLAIM_NOUNS | {"account", "version"} or (
+        verb == "accept" and noun in ("report", "story")
+    ):
+        return False
+    return any(
+        (
+            c.dep_ in ("acl", "ccomp")
+            and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        )
+        or (c.dep_ == "prep" and c.lower_ == "of" and noun != "story")
+        for c in obj.children
+    )
+
+
 def claim_object(tok: Any) -> bool:
     """A verb that reports through a claim named as its object: a phrasal denial, or a
-    judgement ("Many of his colleagues believe his claim that...", "two guests on CNN doubted
-    the veracity of it")."""
+    judgement ("Many of his colleagues believe his claim that...", "two guests doubted the
+    veracity of it"; see :func:`_judged`)."""
     if phrasal_denial(tok):
         return True
-    return tok.lemma_.lower() in lex.JUDGE_VERBS and any(
-        c.dep_ == "dobj" and c.lemma_.lower() in lex.CLAIM_NOUNS | lex.JUDGED for c in tok.children
+    verb = tok.lemma_.lower()
+    return verb in lex.JUDGE_VERBS and any(
+        c.dep_ == "dobj" and _judged(c, verb) for c in tok.children
     )
 
 

@@ -120,9 +120,10 @@ DENY_PHRASAL = frozenset(
     )
 )
 # Verbs of judging a claim named as their object ("colleagues believe his claim that...",
-# "two guests doubted the veracity of it").
+# "two guests doubted the veracity of it"; not "accepted the report", "believed the story").
 JUDGE_VERBS = _words("believe doubt question accept")
-JUDGED = _words("veracity authenticity accuracy account version truth credibility")
+# The truth of something, judged whatever its complement ("doubted the veracity of it").
+JUDGED = _words("veracity authenticity accuracy truth truthfulness credibility reliability")
 # What one is asked to do, or for, when a bare refusal after it refuses to comment ("was
 # asked to comment / contacted for comment but declined"; not "asked the driver to stop").
 TO_COMMENT = _words(

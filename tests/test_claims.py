@@ -1430,17 +1430,25 @@ def test_attribution_quality_on_the_whole_held_out_set() -> None:
 
 
 # --------------------------------------------------------------------------- round 4 rules
-# General rules developed on the dev4 set (and dev, dev2, dev3); the sentences here are
-# made up in the same shapes.
+# General rules developed on the dev4 set (and dev, dev2, dev3). Several sentences here are
+# close paraphrases of dev-set sentences (dev sets only, never held-out text), with names
+# and details changed; the negative tests are invented.
 
 
 def test_an_appositive_parsed_as_a_second_subject_yields_to_the_first(nlp: Any) -> None:
+    # Before the rule the reader named the appositive ("the body") in both.
     c = one(
         nlp,
-        "But an official from the National Press Office (NPO), the department serving "
-        "foreign media, says this rumor is false.",
+        "A spokesman for the regional council, the body running the schools, says the plan is "
+        "final.",
     )
-    assert "official" in (c.attribution.speaker or "")
+    assert c.attribution.speaker == "A spokesman for the regional council"
+    c = one(
+        nlp,
+        "An official from the State Press Agency (SPA), the body serving foreign reporters, "
+        "says the report is false.",
+    )
+    assert (c.attribution.speaker or "").startswith("An official from the State Press Agency")
 
 
 def test_asked_to_comment_but_declined_reports_a_refusal(nlp: Any) -> None:
@@ -1501,10 +1509,9 @@ def test_a_report_in_a_parenthesis_reports_the_aside_only(nlp: Any) -> None:
 def test_a_phrasal_verb_denying_claims_reports_the_denial(nlp: Any) -> None:
     c = one(
         nlp,
-        "Homeland Security Secretary Jeh Johnson shot down claims on Thursday that the border "
-        "is porous.",
+        "Interior Secretary Jane Roe shot down claims on Thursday that the border is porous.",
     )
-    assert "Jeh Johnson" in (c.attribution.speaker or "")
+    assert "Jane Roe" in (c.attribution.speaker or "")
     assert c.polarity is Polarity.DENIED
 
 
@@ -1614,8 +1621,8 @@ def test_one_interviewed_who_says_speaks(nlp: Any) -> None:
 def test_a_line_with_two_sentences_is_no_heading(nlp: Any) -> None:
     claims = read(
         nlp,
-        "Mr. Vickers then walked to a nearby room where the caucus was meeting, and told MPs "
-        "the shooter was dead. Prime Minister Stephen Harper was rushed to safety\n\n"
-        "Mr. Harper had been speaking to his caucus.",
+        "Mr. Dalton then walked to a nearby room where the committee was meeting, and told "
+        "members the fire was out. The director, Anna Roe, was led to safety\n\n"
+        "Ms. Roe had been speaking to the committee.",
     )
-    assert find(claims, "shooter was dead").attribution.speaker == "Mr. Vickers"
+    assert find(claims, "fire was out").attribution.speaker == "Mr. Dalton"

@@ -218,7 +218,7 @@ def subject_of(verb: Any, inside: set[int] | None = None) -> Any:
         for deps in (("nsubj", "csubj"), ("nsubjpass",)):
             subjects = [c for c in tok.children if c.dep_ in deps]
             if inside is not None:
-                # '"...," the attorney told CNN's Don Lemon': of two subjects the parser
+                # '"...," the attorney told the channel's host': of two subjects the parser
                 # found, the one after the verb is the addressee.
                 before = any(c.i < tok.i for c in subjects)
                 subjects.sort(
@@ -296,15 +296,18 @@ def aside(tok: Any, inside: set[int]) -> bool:
     if as_clause(tok):
         return False
     doc = tok.doc
-    lo = next((i for i in range(tok.i - 1, -1, -1) if i not in inside or doc[i].text in "()"), -1)
-    hi = next((i for i in range(tok.i + 1, len(doc)) if i not in inside or doc[i].text in "()"), -1)
+    paren = ("(", ")")
+    lo = next((i for i in range(tok.i - 1, -1, -1) if i not in inside or doc[i].text in paren), -1)
+    hi = next(
+        (i for i in range(tok.i + 1, len(doc)) if i not in inside or doc[i].text in paren), -1
+    )
     if lo < 0 or hi < 0 or doc[lo].text != "(" or doc[hi].text != ")":
         return False
     return (hi - lo) * 2 < len(inside)
 
 
 def phrasal_denial(tok: Any) -> bool:
-    """ "Jeh Johnson shot down claims that...", "played down reports of a split": a phrasal
+    """ "The minister shot down claims that...", "played down reports of a split": a phrasal
     verb that denies a claim named as its object reports that denial."""
     particle = next((c.lower_ for c in tok.children if c.dep_ == "prt"), None)
     if (tok.lemma_.lower(), particle) not in lex.DENY_PHRASAL:
@@ -366,7 +369,7 @@ _MET = ("interview", "contact", "reach", "ask", "speak", "talk", "call", "meet",
 
 
 def relative_report(tokens: Sequence[Any], root: Any) -> tuple[Any, Any] | None:
-    """ "CNN interviewed Peter Henderson, who said he was locking his bicycle...": one met or
+    """ "A channel interviewed one passer-by, who said he was locking his bicycle...": one met or
     interviewed who then says something is the sentence's speaker; (that one, the verb)."""
     if root.lemma_.lower() not in _MET:
         return None

@@ -255,7 +255,7 @@ def _carry(
             if found.kind is SpeakerKind.ORGANISATION:
                 found.kind = SpeakerKind.PERSON
         elif not people and (described := described_subject(history, fits)) is not None:
-            # "One longtime employee who has worked with Williams ... / He fumed": the
+            # "One longtime employee who has worked with the anchor ... / He fumed": the
             # previous sentence's subject, a person described and not named, is the one
             # speaking, not the person it mentions.
             found.speaker, found.start, found.end = described

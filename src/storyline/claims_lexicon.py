@@ -454,7 +454,7 @@ def is_heading(line: str) -> bool:
     if line.endswith(":"):  # "Reactions:" is a heading, "The minister told reporters:" not
         return len(words) <= 6
     if len(words) > 12 and _SENTENCE_INSIDE.search(line):
-        return False  # "... told MPs the shooter was dead. Harper was rushed to safety"
+        return False  # "... told staff the fire was out. The director was led to safety"
     return not line.endswith(TERMINAL) and len(words) <= MAX_HEADING_WORDS
 
 

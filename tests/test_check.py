@@ -232,3 +232,23 @@ def test_independent_and_same_outlet_reports() -> None:
     payload = check_payload(check_articles(claim, same, _OneLabel("agree")))  # type: ignore[arg-type]
     assert len(payload["agree_origins"]) == 1
     assert "rest on 1 independent origin" in payload["summary"]
+
+
+def test_articles_whose_own_claim_decides_come_first() -> None:
+    """Within a label, an article whose own claim states the checked one leads, then the
+    stance model's readings by probability; a claim-decided label's confidence is its cosine."""
+    from storyline.model import Claim
+    from storyline.stance import CheckEntry, summarize_check
+
+    def stance(p: float) -> Stance:
+        return Stance(StanceLabel.AGREE, {"agree": p, "disagree": 0.0, "discuss": 1 - p})
+
+    model_only = CheckEntry(Article.create("A", outlet="model"), stance(0.99))
+    claim = Claim(id="c", article_id="x", sentence_index=0, start=0, end=1, text="B")
+    by_claim = CheckEntry(
+        Article.create("B", outlet="claim"), stance(0.2), claim, 0.7, "states", "agree"
+    )
+    weaker = CheckEntry(Article.create("C", outlet="model 2"), stance(0.6))
+    result = summarize_check("claim", [model_only, weaker, by_claim])
+    assert [e.article.outlet for e in result.agree] == ["claim", "model", "model 2"]
+    assert by_claim.confidence == 0.7 and model_only.confidence == 0.99

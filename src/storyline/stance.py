@@ -456,10 +456,10 @@ class CheckEntry:
     @property
     def confidence(self) -> float:
         """How sure the label is: the cosine of the claim that decided it, else the stance
-        model's probability of its label."""
+        model's probability of the label."""
         if self.answer and self.score is not None:
             return self.score
-        return self.stance.probabilities.get(self.stance.label.value, 0.0)
+        return self.stance.probabilities.get(self.label, 0.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -529,7 +529,8 @@ def summarize_check(claim: str, entries: Sequence[CheckEntry]) -> CheckResult:
     for entry in entries:
         (skipped if entry.stance.reason else groups[entry.label]).append(entry)
     for lab in ("agree", "disagree", "discuss"):
-        groups[lab].sort(key=lambda e: -e.confidence)
+        # An article whose own claim decides comes before the stance model's readings.
+        groups[lab].sort(key=lambda e: (e.basis != "claim", -e.confidence))
     n = {lab: len(groups[lab]) for lab in LABELS}
     verdict = verdict_for(n["agree"], n["disagree"], n["discuss"])
     summary = (

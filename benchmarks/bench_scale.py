@@ -98,8 +98,20 @@ def _analyze_file(db: str, src: Path) -> dict[str, object]:
         "stored": stored,
         "stories": stories,
         "failed": len(stats.failed),
-        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_mib": _peak_mib(),
     }
+
+
+def _peak_mib() -> float:
+    """This process's peak resident memory. Linux carries ``ru_maxrss`` over from the parent
+    into a child process, so a child reads its own high-water mark (VmHWM) instead."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def fill(args: argparse.Namespace, small_db: Path, large_db: Path) -> None:

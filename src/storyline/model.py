@@ -19,6 +19,7 @@ import re
 import types
 import typing
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -488,31 +489,49 @@ def _type_hints(cls: type) -> dict[str, Any]:
 
 
 def _from_dict(cls: type[T], data: dict[str, Any]) -> T:
-    hints = _type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):
-        if f.name in data:
-            kwargs[f.name] = _convert(hints[f.name], data[f.name])
+    for name, convert in _field_converters(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = None if value is None else convert(value)
     return cls(**kwargs)
 
 
-def _convert(tp: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@functools.cache
+def _field_converters(cls: type) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    # One converter per field, built once per class: store reads rebuild thousands of claims
+    # and mentions per story, and walking the type hints for each value was most of it.
+    hints = _type_hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _converter(tp: Any) -> Callable[[Any], Any]:
+    """A function turning JSON data into a value of type ``tp`` (not called with None)."""
     origin = typing.get_origin(tp)
     args = typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
         non_none = [a for a in args if a is not type(None)]
-        return _convert(non_none[0], value) if len(non_none) == 1 else value
+        if len(non_none) != 1:
+            return _identity
+        inner = _converter(non_none[0])
+        return lambda v: None if v is None else inner(v)
     if origin is tuple:
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_convert(args[0], v) for v in value)
-        return tuple(value)
+            item = _converter(args[0])
+            if item is _identity:
+                return tuple
+            return lambda v: tuple(None if x is None else item(x) for x in v)
+        return tuple
     if origin is dict:
-        return dict(value)
+        return dict
     if isinstance(tp, type):
         if issubclass(tp, enum.Enum):
-            return tp(value)
-        if dataclasses.is_dataclass(tp) and isinstance(value, dict):
-            return _from_dict(tp, value)
-    return value
+            return tp
+        if dataclasses.is_dataclass(tp):
+            return lambda v: _from_dict(tp, v) if isinstance(v, dict) else v
+    return _identity

@@ -55,8 +55,6 @@ from storyline.model import Attribution, SpeakerKind
 
 __all__ = ["Found", "Unit", "attribute", "document_author", "root_of", "subject_of"]
 
-# "Israel rejected allegations that...": rejecting what someone claims is a denial.
-_REJECTED = ("allegation", "accusation", "claim", "report", "rumour", "rumor", "suggestion")
 _XCOMP_SPEECH = ("claim", "vow", "pledge", "promise", "threaten", "urge", "warn", "tell", "ask")
 
 
@@ -515,7 +513,7 @@ def _reporting_verb(tokens: Sequence[Any], root: Any, inside: set[int]) -> Any:
         plain = plain or study_finding(tok, subject) or claim_object(tok)
         if lemma in lex.DENY_VERBS and not plain:
             plain = speakerlike(subject) and any(
-                c.dep_ == "dobj" and c.lemma_.lower() in _REJECTED for c in tok.children
+                c.dep_ == "dobj" and c.lemma_.lower() in lex.REJECTED_CLAIMS for c in tok.children
             )
         if lemma in ("express", "voice"):
             plain = any(

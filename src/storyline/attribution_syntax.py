@@ -365,13 +365,10 @@ def impersonal_report(tokens: Sequence[Any]) -> bool:
     return any(t.lemma_.lower() in lex.REPORTING_VERBS and expletive(t) for t in tokens)
 
 
-_MET = ("interview", "contact", "reach", "ask", "speak", "talk", "call", "meet", "question")
-
-
 def relative_report(tokens: Sequence[Any], root: Any) -> tuple[Any, Any] | None:
     """ "A channel interviewed one passer-by, who said he was locking his bicycle...": one met or
     interviewed who then says something is the sentence's speaker; (that one, the verb)."""
-    if root.lemma_.lower() not in _MET:
+    if root.lemma_.lower() not in lex.MET_VERBS:
         return None
     for tok in tokens:
         if (
@@ -390,14 +387,11 @@ def study_finding(tok: Any, subject: Any) -> bool:
     """ "A newspaper poll published Sunday showed the party's popularity at 20 percent": what
     a poll or study shows or finds is its claim, object and all."""
     return (
-        tok.lemma_.lower() in ("show", "find", "reveal", "indicate", "suggest")
+        tok.lemma_.lower() in lex.STUDY_VERBS
         and subject is not None
         and subject.lemma_.lower() in lex.STUDY_NOUNS
         and any(c.dep_ == "dobj" for c in tok.children)
     )
-
-
-_ASKING = ("ask", "question", "contact", "approach", "press")
 
 
 def _asked_for_comment(asked: Any) -> bool:
@@ -428,7 +422,7 @@ def asked_refusal(verb: Any) -> bool:
     if any(c.dep_ in ("ccomp", "xcomp", "dobj") for c in verb.children):
         return False
     asked = verb.head
-    if asked.lemma_.lower() not in _ASKING or not _asked_for_comment(asked):
+    if asked.lemma_.lower() not in lex.COMMENT_REQUEST_VERBS or not _asked_for_comment(asked):
         return False
     return any(c.dep_ == "nsubj" for c in verb.children) or any(
         c.dep_ == "nsubjpass" for c in asked.children
@@ -481,7 +475,7 @@ def _per_source(pobj: Any) -> bool:
     "$5 per share")."""
     if pobj.ent_type_ in ("DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"):
         return False
-    if not (speakerlike(pobj) or pobj.lemma_.lower() in ("site", "website", "blog")):
+    if not (speakerlike(pobj) or pobj.lemma_.lower() in lex.PER_SITES):
         return False
     if pobj.pos_ == "PROPN" or pobj.ent_type_ in ("PERSON", "ORG", "NORP", "GPE"):
         return True
@@ -510,7 +504,7 @@ def active_subject(verb: Any) -> bool:
     return (
         verb.dep_ == "xcomp"
         and not any(c.dep_ == "auxpass" for c in verb.children)
-        and head.lemma_.lower() in ("say", "report", "believe", "understand", "think", "allege")
+        and head.lemma_.lower() in lex.RAISING_VERBS
         and any(c.dep_ == "nsubjpass" for c in head.children)
         and any(c.dep_ == "auxpass" for c in head.children)
     )

@@ -131,6 +131,13 @@ TO_COMMENT = _words(
     "speak talk"
 )
 FOR_COMMENT = _words("comment response reaction statement interview confirmation clarification")
+# Verbs of requesting a comment, so that a bare refusal after them refuses to comment ("was
+# contacted for comment but declined"). Overlaps MET_VERBS but is kept apart: each list was
+# tuned to its own rule, and their union would widen both.
+COMMENT_REQUEST_VERBS = _words("ask question contact approach press")
+# Verbs of meeting someone who then speaks in a relative clause ("A channel interviewed one
+# passer-by, who said..."): an encounter, not a request, so "speak", "meet" belong here only.
+MET_VERBS = _words("interview contact reach ask speak talk call meet question")
 # Words of bylines, live-blog stamps and page furniture, never of a commenter's name on a
 # comment header ("By Jane Smith 5 hours ago", "Last Updated Today 10:30", "Breaking News").
 NOT_NAMES = _words(
@@ -143,10 +150,16 @@ NOT_NAMES = _words(
     may june july august september october november december
     """
 )
-# What a denial can reject ("rejected allegations that...", "shot down rumours of...").
+# Nouns naming a claim, for phrasal denials ("shot down rumours of...") and judgements ("believe
+# his claim that...", which also need the claim's content); see REJECTED_CLAIMS for plain denials.
 CLAIM_NOUNS = _words(
     "allegation accusation claim report rumour rumor suggestion speculation notion idea story"
 )
+# Objects that make a plain deny verb report a denial ("Israel rejected allegations that...").
+# Narrower than CLAIM_NOUNS on purpose: here the object alone decides, with no content needed,
+# and "rejected the idea", "dismissed the notion" turn down a proposal rather than deny a claim;
+# widening it to CLAIM_NOUNS would change which sentences report a denial.
+REJECTED_CLAIMS = _words("allegation accusation claim report rumour rumor suggestion")
 
 # Reporting verbs that present the content as uncertain ("intelligence suggests that...").
 HEDGE_VERBS = _words(
@@ -175,6 +188,13 @@ DOC_NOUNS = _words(
 # Documents whose findings are claims even with a plain object ("a poll showed support at
 # 20 percent", "the study found higher rates").
 STUDY_NOUNS = _words("poll survey study report analysis research audit review census data")
+# What a study does with its finding when the finding is a plain object ("the poll showed
+# support at 20 percent"); narrower than CONTENT_VERBS, which need a clause or a speaker.
+STUDY_VERBS = _words("show find reveal indicate suggest")
+# Passives that raise a speaker out of the verb they report through ("an official is said to
+# have denied...", "X is reported to have said that..."): the raised subject still speaks.
+# Narrower than the hedge passives ("is rumoured to"), which hedge but name no speaker.
+RAISING_VERBS = _words("say report believe understand think allege")
 
 # Heads of role nouns that name a person without a name ("the spokesman said").
 PERSON_NOUNS = _words(
@@ -216,6 +236,9 @@ MEDIA_NOUNS = _words(
 # station", "the cable channel"), not alone ("the space agency", "a police station").
 MEDIA_NOUNS_QUALIFIED = _words("agency station channel network service site show programme")
 MEDIA_QUALIFIERS = _words("news tv television radio cable broadcast wire newswire press")
+# Sources after "per" ("... next year, per the site"): a bare "site" is a source there, though
+# it takes a news word to make it a media noun elsewhere ("a news site", not "a building site").
+PER_SITES = _words("site website blog")
 
 HEDGE_MODALS = _words("may might could")
 HEDGE_ADV = _words(

@@ -233,20 +233,16 @@ def test_held_out_and_dev_are_disjoint_from_gold_and_match_the_draw() -> None:
     shared_data("fnc1", "train_bodies.csv")
     shared_data("ecbplus", "docs")
     sys.path.insert(0, str(HELDOUT_DIR))
-    from draw_heldout import heldout_documents
+    from draw_heldout import SETS, drawn
 
     gold = {d.doc for d in load_gold()}
-    drawn = {
-        "heldout.jsonl": dict(heldout_documents()),
-        "dev.jsonl": dict(heldout_documents(dev=True)),
-        "dev2.jsonl": dict(heldout_documents(dev2=True)),
-        "dev3.jsonl": dict(heldout_documents(dev3=True)),
-    }
-    assert not set(drawn["heldout.jsonl"]) & set(drawn["dev.jsonl"])
-    assert not set(drawn["dev2.jsonl"]) & (set(drawn["heldout.jsonl"]) | set(drawn["dev.jsonl"]))
-    earlier = set(drawn["heldout.jsonl"]) | set(drawn["dev.jsonl"]) | set(drawn["dev2.jsonl"])
-    assert not set(drawn["dev3.jsonl"]) & earlier
-    for name, docs in drawn.items():
+    sets = {f"{name}.jsonl": dict(drawn(name)) for name in SETS}
+    seen: set[str] = set()
+    # Each set is disjoint from every set drawn before it.
+    for docs in sets.values():
+        assert not set(docs) & seen
+        seen |= set(docs)
+    for name, docs in sets.items():
         assert not set(docs) & gold
         for d in load_gold(HELDOUT_DIR / name):
             assert docs.get(d.doc) == d.text, f"{d.doc}: rebuild with draw_heldout.py"

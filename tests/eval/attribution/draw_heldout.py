@@ -8,20 +8,20 @@
     python tests/eval/attribution/draw_heldout.py --dev3 ...   # the same for the third dev set
     python tests/eval/attribution/draw_heldout.py --dev4 ...   # the same for the fourth dev set
 
-``--dev`` draws a second, disjoint set the same way (seed ``DEV_SEED``, excluding the held-out
+``--dev`` draws a second, disjoint set the same way (seed ``SETS['dev']``, excluding the held-out
 documents too): ``dev_labels.txt`` -> ``dev.jsonl``. Rules may be developed while looking at
 the dev set; never at the held-out one.
 
-``--dev2`` draws a third set (seed ``DEV2_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
+``--dev2`` draws a third set (seed ``SETS['dev2']``, 14 FNC-1 bodies and 4 ECB+ documents by the
 same rule), disjoint from the gold, held-out and dev documents: ``dev2_labels.txt`` ->
 ``dev2.jsonl``. It was labelled by hand before the reader was run on it, then used to develop
 rules.
 
-``--dev3`` draws a fourth set (seed ``DEV3_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
+``--dev3`` draws a fourth set (seed ``SETS['dev3']``, 14 FNC-1 bodies and 4 ECB+ documents by the
 same rule), disjoint from the gold, held-out, dev and dev2 documents: ``dev3_labels.txt`` ->
 ``dev3.jsonl``. It too was labelled by hand before the reader was run on it.
 
-``--dev4`` draws a fifth set (seed ``DEV4_SEED``, 14 FNC-1 bodies and 4 ECB+ documents by the
+``--dev4`` draws a fifth set (seed ``SETS['dev4']``, 14 FNC-1 bodies and 4 ECB+ documents by the
 same rule), disjoint from the gold, held-out, dev, dev2 and dev3 documents: ``dev4_labels.txt``
 -> ``dev4.jsonl``. It too was labelled by hand before the reader was run on it.
 
@@ -32,12 +32,13 @@ guidelines as ``labels.txt``) before the reader was run on any of them.
 
 Draw: 20 FNC-1 bodies of 150-700 words (whitespace tokens) and at least 4 sentences, and
 10 ECB+ documents of any topic, none of them among the gold documents;
-``random.Random(SEED).sample`` over the candidates in ascending Body ID / loader order.
+``random.Random(SETS['heldout']).sample`` over the candidates in ascending Body ID / loader order.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import random
 import sys
@@ -56,44 +57,32 @@ from build_gold import (  # noqa: E402
     split_sentences,
 )
 
-SEED = 20261123
-DEV_SEED = 7
-DEV2_SEED = 20270417
-DEV3_SEED = 20270905
-DEV4_SEED = 20271206
+# The sets in the order they were drawn, with their seeds: each is disjoint from the gold
+# documents and from every set before it. The first two are 20 FNC-1 + 10 ECB+ documents, the
+# later ones 14 + 4.
+SETS = {
+    "heldout": 20261123,
+    "dev": 7,
+    "dev2": 20270417,
+    "dev3": 20270905,
+    "dev4": 20271206,
+}
 N_FNC, N_ECB = 20, 10
 N_FNC_DEV2, N_ECB_DEV2 = 14, 4
 MIN_WORDS, MAX_WORDS = 150, 700
 
 
-def heldout_documents(
-    dev: bool = False, dev2: bool = False, dev3: bool = False, dev4: bool = False
-) -> list[tuple[str, str]]:
-    """(doc id, text) of the held-out (or dev..dev4) documents, by the docstring's rule."""
+@functools.cache
+def drawn(name: str = "heldout") -> tuple[tuple[str, str], ...]:
+    """(doc id, text) of the documents of set ``name`` (a key of :data:`SETS`)."""
     sys.path.insert(0, str(ROOT / "src"))
     from storyline.evaluate.ecbplus import load_ecbplus
 
+    order = list(SETS)
     in_gold = {doc for doc, _ in selected_documents()}
-    if dev or dev2 or dev3 or dev4:
-        in_gold |= {doc for doc, _ in heldout_documents()}
-    if dev2 or dev3 or dev4:
-        in_gold |= {doc for doc, _ in heldout_documents(dev=True)}
-    if dev3 or dev4:
-        in_gold |= {doc for doc, _ in heldout_documents(dev2=True)}
-    if dev4:
-        in_gold |= {doc for doc, _ in heldout_documents(dev3=True)}
-    seed = (
-        DEV4_SEED
-        if dev4
-        else DEV3_SEED
-        if dev3
-        else DEV2_SEED
-        if dev2
-        else DEV_SEED
-        if dev
-        else SEED
-    )
-    rng = random.Random(seed)
+    for earlier in order[: order.index(name)]:
+        in_gold |= {doc for doc, _ in drawn(earlier)}
+    rng = random.Random(SETS[name])
     with FNC_BODIES.open(encoding="utf-8", newline="") as fh:
         rows = sorted(csv.DictReader(fh), key=lambda r: int(r["Body ID"]))
     fnc = [
@@ -108,26 +97,17 @@ def heldout_documents(
         for d in load_ecbplus(ECB_DIR)
         if f"ecbplus:{d.doc_id}.xml" not in in_gold
     ]
-    if dev2 or dev3 or dev4:
-        return rng.sample(fnc, N_FNC_DEV2) + rng.sample(ecb, N_ECB_DEV2)
-    return rng.sample(fnc, N_FNC) + rng.sample(ecb, N_ECB)
+    n_fnc, n_ecb = (N_FNC, N_ECB) if order.index(name) < 2 else (N_FNC_DEV2, N_ECB_DEV2)
+    return tuple(rng.sample(fnc, n_fnc) + rng.sample(ecb, n_ecb))
 
 
 def main() -> None:
-    dev = "--dev" in sys.argv
-    if dev:
-        sys.argv.remove("--dev")
-    dev2 = "--dev2" in sys.argv
-    if dev2:
-        sys.argv.remove("--dev2")
-    dev3 = "--dev3" in sys.argv
-    if dev3:
-        sys.argv.remove("--dev3")
-    dev4 = "--dev4" in sys.argv
-    if dev4:
-        sys.argv.remove("--dev4")
-    name = "dev4" if dev4 else "dev3" if dev3 else "dev2" if dev2 else "dev" if dev else "heldout"
-    docs = dict(heldout_documents(dev, dev2, dev3, dev4))
+    flags = [a for a in sys.argv[1:] if a.lstrip("-") in SETS and a.startswith("--")]
+    for flag in flags:
+        sys.argv.remove(flag)
+    # The latest set named wins, as the flags did before.
+    name = max((f.lstrip("-") for f in flags), key=list(SETS).index, default="heldout")
+    docs = dict(drawn(name))
     if len(sys.argv) > 2 and sys.argv[1] == "--show":
         for doc in sys.argv[2:]:
             text = docs[doc]

@@ -62,6 +62,7 @@ from storyline.model import (
 from storyline.verdicts import (
     TimelineEntry,
     article_date,
+    article_name,
     citation_chain,
     earlier_reports,
     story_timeline,
@@ -416,8 +417,7 @@ def _earliest_reporter(readings: Sequence[ReadArticle]) -> EarliestReporter | No
     if not dated:
         return None
     (date, basis), a = min(dated, key=lambda x: (x[0][1] != "published", x[0][0], x[1].id))
-    name = a.outlet or (f"“{a.title[:60]}”" if a.title else f"article {a.id[:8]}")
-    return EarliestReporter(name, f"earliest article ({basis})", a.id, None)
+    return EarliestReporter(article_name(a, a.id), f"earliest article ({basis})", a.id, None)
 
 
 def _summary(d: Dossier) -> str:

@@ -48,6 +48,7 @@ __all__ = [
     "TimelineEntry",
     "UnionFind",
     "article_date",
+    "article_name",
     "attributed",
     "citation_chain",
     "earlier_reports",
@@ -422,18 +423,24 @@ def _answer(ctx: _Context, link: ClaimLink) -> str:
     return f"{outlet or c.article_id}: {response_kind(c) or 'responded'}"
 
 
-def _own_reporting(article: Article | None, article_id: str) -> str:
-    """An origin that is an article's own reporting, named as a reader would look it up."""
+def article_name(article: Article | None, article_id: str) -> str:
+    """How a reader finds an article again: its outlet, else its title (quoted, shortened),
+    else its shortened id."""
     if article is not None and article.outlet:
         return article.outlet
     title = (article.title or "").strip() if article is not None else ""
     if title:
-        short = title if len(title) <= 60 else title[:57].rstrip() + "..."
-        return f"own reporting of “{short}” ({article_id[:8]})"
-    return f"own reporting of article {article_id[:8]}"
+        return f"“{title if len(title) <= 60 else title[:57].rstrip() + '...'}”"
+    return f"article {article_id[:8]}"
 
 
-def _outlet_count(ctx: _Context, articles: Iterable[str]) -> str:
+def _own_reporting(article: Article | None, article_id: str) -> str:
+    """An origin that is an article's own reporting."""
+    name = article_name(article, article_id)
+    return name if article is not None and article.outlet else f"own reporting of {name}"
+
+
+def _outlet_count(ctx: _Context, articles: Sequence[str]) -> str:
     """ "2 outlets"; articles of no known outlet are counted as articles, not as outlets."""
     known = {norm_words(ctx.articles[a].outlet or "") for a in articles if a in ctx.articles}
     known.discard("")

@@ -34,12 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("STORYLINE_SHARED_DATA", ROOT.parent / "shared" / "data"))
-
-
-def _cpu() -> float:
-    me = resource.getrusage(resource.RUSAGE_SELF)
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_analyze import _cpu  # noqa: E402 - this process's and its spaCy workers' CPU-s
 
 
 def texts(n_probe: int, limit: int) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
